@@ -1,0 +1,484 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from ..tools import business_time
+
+CONTRACT_STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("expired", "Expired"),
+    ("terminated", "Terminated"),
+]
+
+COVERAGE_TYPES = [
+    ("business", "Business hours only"),
+    ("extended", "Extended hours"),
+    ("oncall", "On-call subscription"),
+]
+
+# Eligibility reasons (A4), in the order they are checked.
+COVERAGE_REASONS = [
+    ("no_contract", "No contract"),
+    ("contract_inactive", "Contract not active at that date"),
+    ("contact", "Contact not authorised"),
+    ("site", "Site out of scope"),
+    ("equipment", "Equipment out of scope"),
+    ("domain", "Service domain out of scope"),
+    ("excluded_service", "Excluded service"),
+    ("after_hours", "After-hours service not subscribed"),
+]
+
+
+class InterventionContract(models.Model):
+    """A service contract with a client: validity, coverage hours, scope and
+    authorised contacts. ``_get_coverage_verdict`` is the one place that
+    decides whether a request is covered (A4)."""
+
+    _name = "intervention.contract"
+    _description = "Service Contract"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, name desc"
+
+    name = fields.Char(
+        string="Number",
+        required=True,
+        copy=False,
+        readonly=True,
+        default=lambda self: self.env._("New"),
+        tracking=True,
+    )
+    title = fields.Char(string="Description")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+        help="The client company (commercial partner) the contract is signed with.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Account Manager", default=lambda self: self.env.user, tracking=True
+    )
+    state = fields.Selection(
+        CONTRACT_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Draft: being prepared, covers nothing.\n"
+        "Active: in force between its start and end dates.\n"
+        "Expired: its end date has passed.\n"
+        "Terminated: ended early; covers nothing after its end date.",
+    )
+    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for an open-ended contract.")
+
+    # Coverage hours (A1)
+    coverage_type = fields.Selection(COVERAGE_TYPES, default="business", required=True, tracking=True)
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Business Hours",
+        required=True,
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="Working calendar (hours, public holidays, time zone) on which business time is counted.",
+    )
+    coverage_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Extended / On-call Windows",
+        help="Calendar of the extended or on-call windows (e.g. 7/7 8:00-22:00). "
+        "Required for extended and on-call coverage.",
+    )
+    has_gti = fields.Boolean(
+        string="Guaranteed Intervention Time",
+        tracking=True,
+        help="A guaranteed intervention time (GTI) applies; it drives the escalation ladder.",
+    )
+    include_phone = fields.Boolean(
+        string="Phone Included", help="Requests opened by phone carry no time-unit surcharge."
+    )
+    include_email = fields.Boolean(
+        string="E-mail Included", help="Requests opened by e-mail carry no time-unit surcharge."
+    )
+
+    # Rates for billable work (A1, H1)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    hourly_rate = fields.Monetary(string="Hourly Rate")
+    time_unit_rate = fields.Monetary(string="Time Unit (UT) Rate")
+    time_unit_minutes = fields.Integer(string="Time Unit (minutes)", default=30)
+    oncall_hourly_rate = fields.Monetary(string="On-call Hourly Rate")
+
+    # Scope (A2) and authorised contacts (A3)
+    site_ids = fields.Many2many(
+        "res.partner",
+        "intervention_contract_site_rel",
+        "contract_id",
+        "partner_id",
+        string="Covered Sites",
+        domain="[('id', 'child_of', partner_id)]",
+        help="Client addresses covered. Leave empty to cover every address of the client.",
+    )
+    equipment_line_ids = fields.One2many(
+        "intervention.contract.equipment", "contract_id", string="Covered Equipment"
+    )
+    domain_ids = fields.Many2many(
+        "intervention.domain",
+        string="Covered Domains",
+        help="Service domains covered. Leave empty to cover every domain.",
+    )
+    excluded_service_ids = fields.Many2many(
+        "intervention.service",
+        "intervention_contract_excluded_service_rel",
+        "contract_id",
+        "service_id",
+        string="Excluded Services",
+    )
+    contact_ids = fields.Many2many(
+        "res.partner",
+        "intervention_contract_contact_rel",
+        "contract_id",
+        "partner_id",
+        string="Authorised Contacts",
+        domain="[('id', 'child_of', partner_id), ('id', '!=', partner_id)]",
+        help="People of the client entitled to open covered requests. "
+        "Leave empty to accept every contact of the client.",
+    )
+    exclusion_note = fields.Html(string="Other Exclusions")
+    request_ids = fields.One2many("intervention.request", "contract_id", string="Requests")
+    request_count = fields.Integer(compute="_compute_request_count")
+
+    _name_company_uniq = models.UniqueIndex(
+        "(company_id, name)",
+        "A contract number must be unique per company.",
+    )
+    _time_unit_positive = models.Constraint(
+        "CHECK(time_unit_minutes > 0)",
+        "A time unit must last at least one minute.",
+    )
+
+    # ------------------------------------------------------------------
+    # CRUD, computes, constraints
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("intervention.contract")
+                    or self.env._("New")
+                )
+        return super().create(vals_list)
+
+    def _compute_request_count(self):
+        counts = dict(
+            self.env["intervention.request"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.request_count = counts.get(contract, 0)
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for contract in self:
+            contract.display_name = (
+                f"{contract.name} - {contract.partner_id.name}" if contract.partner_id else contract.name
+            )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for contract in self:
+            if contract.date_end and contract.date_end < contract.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s ends (%(end)s) before it starts (%(start)s).",
+                        contract=contract.name,
+                        end=contract.date_end,
+                        start=contract.date_start,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_commercial_partner(self):
+        for contract in self:
+            if contract.partner_id != contract.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "A contract is signed with a company: use %(company)s rather than its contact %(contact)s.",
+                        company=contract.partner_id.commercial_partner_id.display_name,
+                        contact=contract.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("coverage_type", "coverage_calendar_id")
+    def _check_coverage_calendar(self):
+        for contract in self:
+            if contract.coverage_type != "business" and not contract.coverage_calendar_id:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s has extended or on-call coverage: set its windows calendar.",
+                        contract=contract.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # State actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        not_draft = self.filtered(lambda c: c.state != "draft")
+        if not_draft:
+            raise UserError(
+                self.env._(
+                    "Only draft contracts can be activated: %(contracts)s.",
+                    contracts=", ".join(not_draft.mapped("name")),
+                )
+            )
+        self.write({"state": "active"})
+
+    def action_terminate(self):
+        not_active = self.filtered(lambda c: c.state != "active")
+        if not_active:
+            raise UserError(
+                self.env._(
+                    "Only active contracts can be terminated: %(contracts)s.",
+                    contracts=", ".join(not_active.mapped("name")),
+                )
+            )
+        today = fields.Date.context_today(self)
+        for contract in self:
+            end = min(contract.date_end or today, today)
+            contract.write({"state": "terminated", "date_end": max(end, contract.date_start)})
+
+    def action_reset_draft(self):
+        self.filtered(lambda c: c.state in ("expired", "terminated")).write({"state": "draft"})
+
+    @api.model
+    def _cron_expire_contracts(self):
+        """Mark active contracts whose end date has passed as expired."""
+        today = fields.Date.context_today(self)
+        self.search([("state", "=", "active"), ("date_end", "<", today)]).write({"state": "expired"})
+
+    def action_view_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("intervention_request.intervention_request_action")
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id, "default_partner_id": self.partner_id.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Coverage (A4)
+    # ------------------------------------------------------------------
+    @api.model
+    def _find_for_client(self, partner, when):
+        """Return the contracts of ``partner``'s company in force at ``when``."""
+        if not partner:
+            return self.browse()
+        day = fields.Date.to_date(when)
+        domain = Domain("partner_id", "=", partner.commercial_partner_id.id) & Domain("state", "!=", "draft")
+        domain &= Domain("date_start", "<=", day) & (Domain("date_end", "=", False) | Domain("date_end", ">=", day))
+        return self.search(domain)
+
+    def _is_in_force(self, when):
+        """True when the contract covered the date of ``when`` (a datetime)."""
+        self.ensure_one()
+        day = fields.Date.to_date(when)
+        return (
+            self.state != "draft"
+            and self.date_start <= day
+            and (not self.date_end or day <= self.date_end)
+        )
+
+    def _covers_instant(self, when):
+        """True when ``when`` lies within the hours the contract covers:
+        business hours, plus the extended or on-call windows if subscribed."""
+        self.ensure_one()
+        calendars = self.resource_calendar_id
+        if self.coverage_type != "business":
+            calendars |= self.coverage_calendar_id
+        start = business_time.to_aware_utc(when)
+        stop = start + timedelta(minutes=1)
+        for calendar in calendars:
+            intervals = calendar._work_intervals_batch(start, stop, compute_leaves=True)[False]
+            if business_time.is_within(intervals, start):
+                return True
+        return False
+
+    def _get_coverage_verdict(
+        self, when, requester=None, site=None, equipment=None, domain=None, service=None, channel=None
+    ):
+        """Decide whether a request is covered by this contract (A4).
+
+        Call on one contract or on an empty recordset (no contract). Returns a
+        dict ``{"covered": bool, "reason": code or False, "message": str}``;
+        the reason codes are those of ``COVERAGE_REASONS``, checked in that
+        order. An empty scope list (sites, domains, contacts) means "no
+        restriction"; equipment is covered when listed on the contract from a
+        date on or before ``when``, or, for a contract without equipment lines,
+        when acquired on or before the contract's start (seed 004 §4.2).
+        """
+        if not self:
+            return self._verdict("no_contract", self.env._("The client has no contract in force."))
+        self.ensure_one()
+        day = fields.Date.to_date(when)
+        if not self._is_in_force(when):
+            return self._verdict(
+                "contract_inactive",
+                self.env._(
+                    "Contract %(contract)s is not in force on %(date)s (%(state)s, %(start)s to %(end)s).",
+                    contract=self.name,
+                    date=day,
+                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                    start=self.date_start,
+                    end=self.date_end or self.env._("open-ended"),
+                ),
+            )
+        checks = (
+            self._check_contact_scope(requester),
+            self._check_site_scope(site),
+            self._check_equipment_scope(equipment, day),
+            self._check_domain_scope(domain),
+            self._check_service_scope(service),
+            self._check_hours_scope(when, channel),
+        )
+        for failure in checks:
+            if failure:
+                return failure
+        return {
+            "covered": True,
+            "reason": False,
+            "message": self.env._("Covered by contract %(contract)s.", contract=self.name),
+        }
+
+    @api.model
+    def _verdict(self, reason, message):
+        return {"covered": False, "reason": reason, "message": message}
+
+    def _check_contact_scope(self, requester):
+        if not requester:
+            return None
+        if requester.commercial_partner_id != self.partner_id:
+            return self._verdict(
+                "contact",
+                self.env._(
+                    "%(contact)s is not a contact of %(client)s.",
+                    contact=requester.display_name,
+                    client=self.partner_id.display_name,
+                ),
+            )
+        if self.contact_ids and requester not in self.contact_ids:
+            return self._verdict(
+                "contact",
+                self.env._(
+                    "%(contact)s is not an authorised contact of contract %(contract)s.",
+                    contact=requester.display_name,
+                    contract=self.name,
+                ),
+            )
+        return None
+
+    def _check_site_scope(self, site):
+        if not site:
+            return None
+        if site.commercial_partner_id != self.partner_id or (self.site_ids and site not in self.site_ids):
+            return self._verdict(
+                "site",
+                self.env._(
+                    "Site %(site)s is not covered by contract %(contract)s.",
+                    site=site.display_name,
+                    contract=self.name,
+                ),
+            )
+        return None
+
+    def _check_equipment_scope(self, equipment, day):
+        if not equipment:
+            return None
+        if equipment.partner_id.commercial_partner_id != self.partner_id:
+            return self._verdict(
+                "equipment",
+                self.env._(
+                    "%(equipment)s does not belong to %(client)s.",
+                    equipment=equipment.display_name,
+                    client=self.partner_id.display_name,
+                ),
+            )
+        if self.equipment_line_ids:
+            line = self.equipment_line_ids.filtered(lambda l: l.equipment_id == equipment)
+            if not line:
+                return self._verdict(
+                    "equipment",
+                    self.env._(
+                        "%(equipment)s is not listed on contract %(contract)s.",
+                        equipment=equipment.display_name,
+                        contract=self.name,
+                    ),
+                )
+            if line.date_from > day:
+                return self._verdict(
+                    "equipment",
+                    self.env._(
+                        "%(equipment)s is covered by contract %(contract)s only from %(date)s.",
+                        equipment=equipment.display_name,
+                        contract=self.name,
+                        date=line.date_from,
+                    ),
+                )
+        elif equipment.acquisition_date and equipment.acquisition_date > self.date_start:
+            return self._verdict(
+                "equipment",
+                self.env._(
+                    "%(equipment)s was acquired on %(date)s, after contract %(contract)s started, "
+                    "and has not been added to it.",
+                    equipment=equipment.display_name,
+                    date=equipment.acquisition_date,
+                    contract=self.name,
+                ),
+            )
+        return None
+
+    def _check_domain_scope(self, domain):
+        if domain and self.domain_ids and domain not in self.domain_ids:
+            return self._verdict(
+                "domain",
+                self.env._(
+                    "The domain %(domain)s is not covered by contract %(contract)s.",
+                    domain=domain.display_name,
+                    contract=self.name,
+                ),
+            )
+        return None
+
+    def _check_service_scope(self, service):
+        if service and service in self.excluded_service_ids:
+            return self._verdict(
+                "excluded_service",
+                self.env._(
+                    "%(service)s is excluded from contract %(contract)s.",
+                    service=service.display_name,
+                    contract=self.name,
+                ),
+            )
+        return None
+
+    def _check_hours_scope(self, when, channel):
+        """An after-hours call (channel "on-call") needs a subscription covering
+        that instant. Requests sent by other channels out of hours stay covered:
+        they are frozen until the next covered period instead (F4)."""
+        if channel != "oncall" or self._covers_instant(when):
+            return None
+        return self._verdict(
+            "after_hours",
+            self.env._(
+                "Contract %(contract)s does not cover after-hours interventions at that time.",
+                contract=self.name,
+            ),
+        )

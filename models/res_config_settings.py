@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    intervention_reopen_days = fields.Integer(
+        related="company_id.intervention_reopen_days",
+        readonly=False,
+    )

@@ -1,0 +1,204 @@
+# shellcheck shell=bash
+# Shared steps of scripts/setup.sh and scripts/test.sh.
+# Every step is idempotent: running the set-up twice changes nothing the
+# second time. Each missing prerequisite stops with one clear message.
+
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ADDON_NAME="intervention_request"
+ODOO_SRC="${ODOO_SRC:-/opt/odoo}"
+IR_HOME="${IR_HOME:-$HOME/.local/share/$ADDON_NAME}"
+VENV="${IR_VENV:-$IR_HOME/venv}"
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+IR_DB_USER="${IR_DB_USER:-odoo_ir}"
+IR_DB="${IR_DB:-intervention_demo}"
+IR_HTTP_PORT="${IR_HTTP_PORT:-8069}"
+ODOO_CONF="$IR_HOME/odoo.conf"
+ADDONS_LINK_DIR="$IR_HOME/addons"
+export PGHOST PGPORT
+
+say() { printf '==> %s\n' "$*"; }
+die() {
+    printf '\nERROR: %s\n' "$1" >&2
+    [ $# -gt 1 ] && printf '       %s\n' "${@:2}" >&2
+    exit 1
+}
+
+# --- Python ------------------------------------------------------------------
+find_python() {
+    local candidate
+    for candidate in "${IR_PYTHON:-}" python3.11 python3.12 python3.10 python3.13 python3; do
+        [ -n "$candidate" ] || continue
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys, venv; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; then
+            PYTHON="$(command -v "$candidate")"
+            return 0
+        fi
+    done
+    die "No Python 3.10-3.13 with the venv module was found." \
+        "Install one (Debian: apt-get install python3 python3-venv python3-dev) or set IR_PYTHON=/path/to/python3."
+}
+
+# --- Odoo source ---------------------------------------------------------------
+odoo_src_ok() {
+    [ -f "$ODOO_SRC/odoo-bin" ] && [ -f "$ODOO_SRC/odoo/release.py" ] &&
+        grep -Eq "^version_info = \(19, 0" "$ODOO_SRC/odoo/release.py"
+}
+
+ensure_odoo_src() {
+    if odoo_src_ok; then
+        say "Odoo 19.0 source found in $ODOO_SRC"
+        return 0
+    fi
+    if [ -e "$ODOO_SRC/odoo-bin" ]; then
+        die "$ODOO_SRC holds an Odoo that is not 19.0." "Point ODOO_SRC at an Odoo 19.0 source tree."
+    fi
+    command -v git >/dev/null 2>&1 || die "No Odoo source in $ODOO_SRC and git is not installed to clone it." \
+        "Install git, or put an Odoo 19.0 source tree there (or set ODOO_SRC)."
+    say "No Odoo source in $ODOO_SRC: cloning odoo/odoo branch 19.0 (shallow)"
+    mkdir -p "$(dirname "$ODOO_SRC")"
+    if ! git clone --quiet --depth 1 --branch 19.0 https://github.com/odoo/odoo.git "$ODOO_SRC"; then
+        die "Could not clone Odoo 19.0 into $ODOO_SRC (no network?)." \
+            "Put an Odoo 19.0 source tree there by hand, or set ODOO_SRC to one."
+    fi
+}
+
+# --- Virtualenv ----------------------------------------------------------------
+requirements_file() {
+    # Odoo's requirements, minus python-ldap when its C headers are missing
+    # (only auth_ldap uses it).
+    local out="$IR_HOME/requirements.txt"
+    if [ -f /usr/include/ldap.h ] && [ -d /usr/include/sasl ]; then
+        cp "$ODOO_SRC/requirements.txt" "$out"
+    else
+        grep -v '^python-ldap' "$ODOO_SRC/requirements.txt" >"$out"
+    fi
+    if ! command -v pg_config >/dev/null 2>&1; then
+        # psycopg2 builds from source and needs libpq-dev; the binary wheel does not.
+        sed -i 's/^psycopg2==/psycopg2-binary==/' "$out"
+    fi
+    printf '%s' "$out"
+}
+
+ensure_venv() {
+    mkdir -p "$IR_HOME"
+    find_python
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "Creating the virtualenv $VENV"
+        "$PYTHON" -m venv "$VENV" || die "Could not create a virtualenv with $PYTHON." \
+            "Debian: apt-get install python3-venv."
+    fi
+    local req stamp want
+    req="$(requirements_file)"
+    want="$(cat "$req" "$REPO_DIR/scripts/requirements-dev.txt" | sha256sum | cut -c1-16)-$ODOO_SRC"
+    stamp="$VENV/.ir-installed"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && "$VENV/bin/python" -c "import odoo" 2>/dev/null; then
+        say "Virtualenv up to date ($VENV)"
+        return 0
+    fi
+    say "Installing Odoo's requirements in $VENV (a few minutes the first time)"
+    "$VENV/bin/pip" install --quiet --upgrade pip wheel setuptools >/dev/null ||
+        die "pip could not reach a package index." "Check the network or your pip configuration."
+    "$VENV/bin/pip" install --quiet -r "$req" || die "Installing Odoo's requirements failed (see pip's message above)." \
+        "Debian needs: apt-get install python3-dev libpq-dev build-essential."
+    "$VENV/bin/pip" install --quiet -r "$REPO_DIR/scripts/requirements-dev.txt" ||
+        die "Installing the development tools failed (see pip's message above)."
+    "$VENV/bin/pip" install --quiet --no-deps -e "$ODOO_SRC" || die "pip install -e $ODOO_SRC failed."
+    printf '%s' "$want" >"$stamp"
+}
+
+# --- Browser for tours ------------------------------------------------------------
+ensure_chromium() {
+    if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
+        command -v google-chrome >/dev/null 2>&1 || [ -n "${ODOO_BROWSER_BIN:-}" ]; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Debian's chromium (browser tours need it)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+            die "apt-get could not install chromium." "Install a Chromium or Chrome, or set ODOO_BROWSER_BIN."
+    else
+        die "No Chromium found: the browser tours need one." \
+            "Debian: sudo apt-get install chromium (or set ODOO_BROWSER_BIN to a Chrome binary)."
+    fi
+}
+
+# --- PostgreSQL ------------------------------------------------------------------
+pg_superuser_psql() {
+    # Run psql as a PostgreSQL superuser: over TCP as "postgres" (trust auth),
+    # else through the local socket as the postgres system user.
+    if psql -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+        psql -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"
+    elif [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then
+        runuser -u postgres -- psql -p "$PGPORT" -d postgres -v ON_ERROR_STOP=1 -Atq "$@"
+    else
+        return 1
+    fi
+}
+
+ensure_postgres() {
+    command -v psql >/dev/null 2>&1 || die "PostgreSQL client (psql) not found." \
+        "Debian: apt-get install postgresql (server 13 or newer)."
+    if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+        if command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(pg_lsclusters -h 2>/dev/null)" ]; then
+            say "PostgreSQL is not answering on $PGHOST:$PGPORT: starting the installed cluster(s)"
+            local version cluster
+            while read -r version cluster _; do
+                pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start 2>/dev/null ||
+                    pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+            done < <(pg_lsclusters -h)
+            for _ in $(seq 1 30); do
+                pg_isready -q -h "$PGHOST" -p "$PGPORT" && break
+                sleep 1
+            done
+        fi
+        pg_isready -q -h "$PGHOST" -p "$PGPORT" || die "PostgreSQL is not reachable on $PGHOST:$PGPORT." \
+            "Install and start a server (Debian: apt-get install postgresql; pg_ctlcluster 15 main start), or set PGHOST/PGPORT."
+    fi
+    if ! psql -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+        say "Creating the PostgreSQL role $IR_DB_USER"
+        pg_superuser_psql -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$IR_DB_USER') THEN CREATE ROLE \"$IR_DB_USER\" LOGIN CREATEDB; END IF; END\$\$;" ||
+            die "Could not create the PostgreSQL role $IR_DB_USER (no superuser access)." \
+                "As a superuser run: CREATE ROLE $IR_DB_USER LOGIN CREATEDB PASSWORD '...'; then set PGPASSWORD."
+        psql -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" -d postgres -Atqc 'select 1' >/dev/null 2>&1 ||
+            die "Role $IR_DB_USER exists but cannot log in on $PGHOST:$PGPORT." \
+                "Allow it in pg_hba.conf (trust or md5 with PGPASSWORD)."
+    fi
+    say "PostgreSQL reachable on $PGHOST:$PGPORT as $IR_DB_USER"
+}
+
+# --- Odoo configuration -------------------------------------------------------------
+ensure_config() {
+    mkdir -p "$ADDONS_LINK_DIR" "$IR_HOME/data"
+    # Odoo finds an addon by its directory name: expose the repository as
+    # .../addons/intervention_request whatever the clone is called.
+    ln -sfn "$REPO_DIR" "$ADDONS_LINK_DIR/$ADDON_NAME"
+    cat >"$ODOO_CONF" <<EOF
+[options]
+addons_path = $ODOO_SRC/addons,$ADDONS_LINK_DIR
+data_dir = $IR_HOME/data
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $IR_DB_USER
+${PGPASSWORD:+db_password = $PGPASSWORD}
+admin_passwd = ${IR_ADMIN_PASSWD:-admin}
+http_interface = 127.0.0.1
+http_port = $IR_HTTP_PORT
+list_db = True
+EOF
+}
+
+db_exists() {
+    psql -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" -d postgres -Atqc \
+        "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
+}
+
+prepare_all() {
+    ensure_odoo_src
+    ensure_venv
+    ensure_chromium
+    ensure_postgres
+    ensure_config
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: installs everything, creates the demo
+# database with the addon and its demo data, and starts Odoo on
+# http://127.0.0.1:8069.
+#
+#   scripts/setup.sh             set up, then start Odoo (Ctrl+C stops it)
+#   scripts/setup.sh --no-start  set up only (used by scripts/test.sh)
+#
+# Environment: ODOO_SRC (default /opt/odoo), IR_HOME (venv, config, data;
+# default ~/.local/share/intervention_request), IR_DB (default
+# intervention_demo), IR_DB_USER (default odoo_ir), IR_HTTP_PORT (8069),
+# PGHOST / PGPORT (127.0.0.1:5432).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+start=1
+for arg in "$@"; do
+    case "$arg" in
+    --no-start) start=0 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) die "Unknown option: $arg" "Usage: scripts/setup.sh [--no-start]" ;;
+    esac
+done
+
+prepare_all
+[ "$start" = 1 ] || { say "Set-up done (config: $ODOO_CONF)"; exit 0; }
+
+ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF")
+if db_exists "$IR_DB"; then
+    say "Updating the addon in the database $IR_DB"
+    "${ODOO[@]}" -d "$IR_DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn ||
+        die "Updating $ADDON_NAME in $IR_DB failed (see the log above)."
+else
+    say "Creating the database $IR_DB with $ADDON_NAME and its demo data (about a minute)"
+    "${ODOO[@]}" -d "$IR_DB" -i "$ADDON_NAME" --with-demo --stop-after-init --log-level=warn ||
+        die "Installing $ADDON_NAME in $IR_DB failed (see the log above)."
+fi
+
+cat <<MSG
+
+  Odoo is starting on http://127.0.0.1:$IR_HTTP_PORT/odoo
+  Database: $IR_DB      Log in: admin / admin
+  Demo portal user: portal.client@example.com / portal
+  Stop with Ctrl+C; run this command again to start it again.
+
+MSG
+exec "${ODOO[@]}" -d "$IR_DB" --db-filter="^$IR_DB\$"

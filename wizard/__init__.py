@@ -1,0 +1,3 @@
+from . import intervention_request_wait_wizard
+from . import intervention_request_route_wizard
+from . import intervention_request_cancel_wizard

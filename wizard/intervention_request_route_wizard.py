@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+
+from ..models.intervention_domain import SUPPORT_LEVELS
+from ..models.intervention_request_routing import ROUTING_KINDS
+
+
+class InterventionRequestRouteWizard(models.TransientModel):
+    """Escalate a request to a higher level, transfer it to another domain or
+    assign it, always with a reason (B5)."""
+
+    _name = "intervention.request.route.wizard"
+    _description = "Escalate or Transfer a Request"
+
+    request_ids = fields.Many2many("intervention.request", string="Requests", required=True)
+    kind = fields.Selection(ROUTING_KINDS, required=True, default="escalation")
+    support_level = fields.Selection(SUPPORT_LEVELS, string="To Level")
+    domain_id = fields.Many2one("intervention.domain", string="To Domain")
+    user_id = fields.Many2one("res.users", string="Assign To", domain="[('share', '=', False)]")
+    reason = fields.Text(required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get("active_model") == "intervention.request":
+            values["request_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+        return values
+
+    def action_confirm(self):
+        self.request_ids._route(
+            self.kind,
+            self.reason,
+            level=self.support_level if self.kind == "escalation" else None,
+            domain=self.domain_id if self.kind == "transfer" else None,
+            user=self.user_id or None,
+        )
+        return {"type": "ir.actions.act_window_close"}

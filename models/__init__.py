@@ -10,3 +10,4 @@ from . import intervention_contract_equipment
 from . import intervention_freeze
 from . import intervention_request_routing
 from . import intervention_request
+from . import intervention_request_workflow

@@ -9,5 +9,7 @@ class InterventionComponent(models.Model):
     _order = "product_id, name"
 
     name = fields.Char(required=True)
-    product_id = fields.Many2one("intervention.product", required=True, ondelete="cascade", index=True)
+    product_id = fields.Many2one(
+        "intervention.product", required=True, ondelete="cascade", index=True
+    )
     active = fields.Boolean(default=True)

@@ -64,7 +64,10 @@ class InterventionContract(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     user_id = fields.Many2one(
-        "res.users", string="Account Manager", default=lambda self: self.env.user, tracking=True
+        "res.users",
+        string="Account Manager",
+        default=lambda self: self.env.user,
+        tracking=True,
     )
     state = fields.Selection(
         CONTRACT_STATES,
@@ -79,17 +82,27 @@ class InterventionContract(models.Model):
         "Expired: its end date has passed.\n"
         "Terminated: ended early; covers nothing after its end date.",
     )
-    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
-    date_end = fields.Date(string="End Date", tracking=True, help="Leave empty for an open-ended contract.")
+    date_start = fields.Date(
+        string="Start Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    date_end = fields.Date(
+        string="End Date", tracking=True, help="Leave empty for an open-ended contract."
+    )
 
     # Coverage hours (A1)
-    coverage_type = fields.Selection(COVERAGE_TYPES, default="business", required=True, tracking=True)
+    coverage_type = fields.Selection(
+        COVERAGE_TYPES, default="business", required=True, tracking=True
+    )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Business Hours",
         required=True,
         default=lambda self: self.env.company.resource_calendar_id,
-        help="Working calendar (hours, public holidays, time zone) on which business time is counted.",
+        help="Working calendar (hours, public holidays, time zone) on which business "
+        "time is counted.",
     )
     coverage_calendar_id = fields.Many2one(
         "resource.calendar",
@@ -100,18 +113,21 @@ class InterventionContract(models.Model):
     has_gti = fields.Boolean(
         string="Guaranteed Intervention Time",
         tracking=True,
-        help="A guaranteed intervention time (GTI) applies; it drives the escalation ladder.",
+        help="A guaranteed intervention time (GTI) applies; it drives the escalation "
+        "ladder.",
     )
     include_phone = fields.Boolean(
-        string="Phone Included", help="Requests opened by phone carry no time-unit surcharge."
+        string="Phone Included",
+        help="Requests opened by phone carry no time-unit surcharge.",
     )
     include_email = fields.Boolean(
-        string="E-mail Included", help="Requests opened by e-mail carry no time-unit surcharge."
+        string="E-mail Included",
+        help="Requests opened by e-mail carry no time-unit surcharge.",
     )
 
     # Rates for billable work (A1, H1)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    hourly_rate = fields.Monetary(string="Hourly Rate")
+    hourly_rate = fields.Monetary()
     time_unit_rate = fields.Monetary(string="Time Unit (UT) Rate")
     time_unit_minutes = fields.Integer(string="Time Unit (minutes)", default=30)
     oncall_hourly_rate = fields.Monetary(string="On-call Hourly Rate")
@@ -124,7 +140,8 @@ class InterventionContract(models.Model):
         "partner_id",
         string="Covered Sites",
         domain="[('id', 'child_of', partner_id)]",
-        help="Client addresses covered. Leave empty to cover every address of the client.",
+        help="Client addresses covered. Leave empty to cover every address of the "
+        "client.",
     )
     equipment_line_ids = fields.One2many(
         "intervention.contract.equipment", "contract_id", string="Covered Equipment"
@@ -152,7 +169,9 @@ class InterventionContract(models.Model):
         "Leave empty to accept every contact of the client.",
     )
     exclusion_note = fields.Html(string="Other Exclusions")
-    request_ids = fields.One2many("intervention.request", "contract_id", string="Requests")
+    request_ids = fields.One2many(
+        "intervention.request", "contract_id", string="Requests"
+    )
     request_count = fields.Integer(compute="_compute_request_count")
 
     _name_company_uniq = models.UniqueIndex(
@@ -171,11 +190,13 @@ class InterventionContract(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("intervention.contract")
-                    or self.env._("New")
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
                 )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("intervention.contract") or self.env._("New")
         return super().create(vals_list)
 
     def _compute_request_count(self):
@@ -191,7 +212,9 @@ class InterventionContract(models.Model):
     def _compute_display_name(self):
         for contract in self:
             contract.display_name = (
-                f"{contract.name} - {contract.partner_id.name}" if contract.partner_id else contract.name
+                f"{contract.name} - {contract.partner_id.name}"
+                if contract.partner_id
+                else contract.name
             )
 
     @api.constrains("date_start", "date_end")
@@ -200,7 +223,8 @@ class InterventionContract(models.Model):
             if contract.date_end and contract.date_end < contract.date_start:
                 raise ValidationError(
                     self.env._(
-                        "Contract %(contract)s ends (%(end)s) before it starts (%(start)s).",
+                        "Contract %(contract)s ends (%(end)s) before it starts "
+                        "(%(start)s).",
                         contract=contract.name,
                         end=contract.date_end,
                         start=contract.date_start,
@@ -213,7 +237,8 @@ class InterventionContract(models.Model):
             if contract.partner_id != contract.partner_id.commercial_partner_id:
                 raise ValidationError(
                     self.env._(
-                        "A contract is signed with a company: use %(company)s rather than its contact %(contact)s.",
+                        "A contract is signed with a company: use %(company)s rather "
+                        "than its contact %(contact)s.",
                         company=contract.partner_id.commercial_partner_id.display_name,
                         contact=contract.partner_id.display_name,
                     )
@@ -222,10 +247,14 @@ class InterventionContract(models.Model):
     @api.constrains("coverage_type", "coverage_calendar_id")
     def _check_coverage_calendar(self):
         for contract in self:
-            if contract.coverage_type != "business" and not contract.coverage_calendar_id:
+            if (
+                contract.coverage_type != "business"
+                and not contract.coverage_calendar_id
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Contract %(contract)s has extended or on-call coverage: set its windows calendar.",
+                        "Contract %(contract)s has extended or on-call coverage: set "
+                        "its windows calendar.",
                         contract=contract.name,
                     )
                 )
@@ -256,22 +285,33 @@ class InterventionContract(models.Model):
         today = fields.Date.context_today(self)
         for contract in self:
             end = min(contract.date_end or today, today)
-            contract.write({"state": "terminated", "date_end": max(end, contract.date_start)})
+            contract.write(
+                {"state": "terminated", "date_end": max(end, contract.date_start)}
+            )
 
     def action_reset_draft(self):
-        self.filtered(lambda c: c.state in ("expired", "terminated")).write({"state": "draft"})
+        self.filtered(lambda c: c.state in ("expired", "terminated")).write(
+            {"state": "draft"}
+        )
 
     @api.model
     def _cron_expire_contracts(self):
         """Mark active contracts whose end date has passed as expired."""
         today = fields.Date.context_today(self)
-        self.search([("state", "=", "active"), ("date_end", "<", today)]).write({"state": "expired"})
+        self.search([("state", "=", "active"), ("date_end", "<", today)]).write(
+            {"state": "expired"}
+        )
 
     def action_view_requests(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("intervention_request.intervention_request_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "intervention_request.intervention_request_action"
+        )
         action["domain"] = [("contract_id", "=", self.id)]
-        action["context"] = {"default_contract_id": self.id, "default_partner_id": self.partner_id.id}
+        action["context"] = {
+            "default_contract_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
         return action
 
     # ------------------------------------------------------------------
@@ -283,8 +323,12 @@ class InterventionContract(models.Model):
         if not partner:
             return self.browse()
         day = fields.Date.to_date(when)
-        domain = Domain("partner_id", "=", partner.commercial_partner_id.id) & Domain("state", "!=", "draft")
-        domain &= Domain("date_start", "<=", day) & (Domain("date_end", "=", False) | Domain("date_end", ">=", day))
+        domain = Domain("partner_id", "=", partner.commercial_partner_id.id) & Domain(
+            "state", "!=", "draft"
+        )
+        domain &= Domain("date_start", "<=", day) & (
+            Domain("date_end", "=", False) | Domain("date_end", ">=", day)
+        )
         return self.search(domain)
 
     def _is_in_force(self, when):
@@ -307,13 +351,22 @@ class InterventionContract(models.Model):
         start = business_time.to_aware_utc(when)
         stop = start + timedelta(minutes=1)
         for calendar in calendars:
-            intervals = calendar._work_intervals_batch(start, stop, compute_leaves=True)[False]
+            intervals = calendar._work_intervals_batch(
+                start, stop, compute_leaves=True
+            )[False]
             if business_time.is_within(intervals, start):
                 return True
         return False
 
     def _get_coverage_verdict(
-        self, when, requester=None, site=None, equipment=None, domain=None, service=None, channel=None
+        self,
+        when,
+        requester=None,
+        site=None,
+        equipment=None,
+        domain=None,
+        service=None,
+        channel=None,
     ):
         """Decide whether a request is covered by this contract (A4).
 
@@ -326,17 +379,22 @@ class InterventionContract(models.Model):
         when acquired on or before the contract's start (seed 004 §4.2).
         """
         if not self:
-            return self._verdict("no_contract", self.env._("The client has no contract in force."))
+            return self._verdict(
+                "no_contract", self.env._("The client has no contract in force.")
+            )
         self.ensure_one()
         day = fields.Date.to_date(when)
         if not self._is_in_force(when):
             return self._verdict(
                 "contract_inactive",
                 self.env._(
-                    "Contract %(contract)s is not in force on %(date)s (%(state)s, %(start)s to %(end)s).",
+                    "Contract %(contract)s is not in force on %(date)s (%(state)s, "
+                    "%(start)s to %(end)s).",
                     contract=self.name,
                     date=day,
-                    state=dict(self._fields["state"]._description_selection(self.env))[self.state],
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
                     start=self.date_start,
                     end=self.date_end or self.env._("open-ended"),
                 ),
@@ -355,7 +413,9 @@ class InterventionContract(models.Model):
         return {
             "covered": True,
             "reason": False,
-            "message": self.env._("Covered by contract %(contract)s.", contract=self.name),
+            "message": self.env._(
+                "Covered by contract %(contract)s.", contract=self.name
+            ),
         }
 
     @api.model
@@ -378,7 +438,8 @@ class InterventionContract(models.Model):
             return self._verdict(
                 "contact",
                 self.env._(
-                    "%(contact)s is not an authorised contact of contract %(contract)s.",
+                    "%(contact)s is not an authorised contact of contract "
+                    "%(contract)s.",
                     contact=requester.display_name,
                     contract=self.name,
                 ),
@@ -388,7 +449,9 @@ class InterventionContract(models.Model):
     def _check_site_scope(self, site):
         if not site:
             return None
-        if site.commercial_partner_id != self.partner_id or (self.site_ids and site not in self.site_ids):
+        if site.commercial_partner_id != self.partner_id or (
+            self.site_ids and site not in self.site_ids
+        ):
             return self._verdict(
                 "site",
                 self.env._(
@@ -412,7 +475,9 @@ class InterventionContract(models.Model):
                 ),
             )
         if self.equipment_line_ids:
-            line = self.equipment_line_ids.filtered(lambda l: l.equipment_id == equipment)
+            line = self.equipment_line_ids.filtered(
+                lambda l: l.equipment_id == equipment
+            )
             if not line:
                 return self._verdict(
                     "equipment",
@@ -426,17 +491,21 @@ class InterventionContract(models.Model):
                 return self._verdict(
                     "equipment",
                     self.env._(
-                        "%(equipment)s is covered by contract %(contract)s only from %(date)s.",
+                        "%(equipment)s is covered by contract %(contract)s only from "
+                        "%(date)s.",
                         equipment=equipment.display_name,
                         contract=self.name,
                         date=line.date_from,
                     ),
                 )
-        elif equipment.acquisition_date and equipment.acquisition_date > self.date_start:
+        elif (
+            equipment.acquisition_date and equipment.acquisition_date > self.date_start
+        ):
             return self._verdict(
                 "equipment",
                 self.env._(
-                    "%(equipment)s was acquired on %(date)s, after contract %(contract)s started, "
+                    "%(equipment)s was acquired on %(date)s, after contract "
+                    "%(contract)s started, "
                     "and has not been added to it.",
                     equipment=equipment.display_name,
                     date=equipment.acquisition_date,
@@ -478,7 +547,8 @@ class InterventionContract(models.Model):
         return self._verdict(
             "after_hours",
             self.env._(
-                "Contract %(contract)s does not cover after-hours interventions at that time.",
+                "Contract %(contract)s does not cover after-hours interventions at "
+                "that time.",
                 contract=self.name,
             ),
         )

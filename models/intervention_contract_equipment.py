@@ -10,7 +10,9 @@ class InterventionContractEquipment(models.Model):
     _order = "contract_id, equipment_id"
     _rec_name = "equipment_id"
 
-    contract_id = fields.Many2one("intervention.contract", required=True, ondelete="cascade", index=True)
+    contract_id = fields.Many2one(
+        "intervention.contract", required=True, ondelete="cascade", index=True
+    )
     equipment_id = fields.Many2one(
         "intervention.equipment",
         string="Equipment / Software",
@@ -37,10 +39,14 @@ class InterventionContractEquipment(models.Model):
     @api.constrains("equipment_id", "contract_id")
     def _check_equipment_of_client(self):
         for line in self:
-            if line.equipment_id.partner_id.commercial_partner_id != line.contract_id.partner_id:
+            if (
+                line.equipment_id.partner_id.commercial_partner_id
+                != line.contract_id.partner_id
+            ):
                 raise ValidationError(
                     self.env._(
-                        "%(equipment)s belongs to %(owner)s, not to the contract's client %(client)s.",
+                        "%(equipment)s belongs to %(owner)s, not to the contract's "
+                        "client %(client)s.",
                         equipment=line.equipment_id.display_name,
                         owner=line.equipment_id.partner_id.display_name,
                         client=line.contract_id.partner_id.display_name,

@@ -26,7 +26,7 @@ class InterventionDomain(models.Model):
     )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company")
+    company_id = fields.Many2one("res.company")
 
     _code_uniq = models.UniqueIndex(
         "(code, company_id) WHERE code IS NOT NULL",

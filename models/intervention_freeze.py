@@ -24,16 +24,26 @@ class InterventionFreeze(models.Model):
     _description = "Request Freeze Period"
     _order = "date_start, id"
 
-    request_id = fields.Many2one("intervention.request", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
+    request_id = fields.Many2one(
+        "intervention.request", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True
+    )
     reason = fields.Selection(FREEZE_REASONS, required=True, default="client_info")
     note = fields.Char()
-    date_start = fields.Datetime(string="Start", required=True, default=fields.Datetime.now)
+    date_start = fields.Datetime(
+        string="Start", required=True, default=fields.Datetime.now
+    )
     date_end = fields.Datetime(string="End", help="Empty while the freeze is running.")
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="Opened By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="Opened By", default=lambda self: self.env.user
+    )
     duration_hours = fields.Float(
-        string="Duration (h)", compute="_compute_duration_hours", help="Calendar hours, up to now if still open."
+        string="Duration (h)",
+        compute="_compute_duration_hours",
+        help="Calendar hours, up to now if still open.",
     )
 
     _one_open_per_reason = models.UniqueIndex(
@@ -51,7 +61,11 @@ class InterventionFreeze(models.Model):
         now = fields.Datetime.now()
         for freeze in self:
             end = freeze.date_end or now
-            freeze.duration_hours = max((end - freeze.date_start).total_seconds(), 0) / 3600 if freeze.date_start else 0
+            freeze.duration_hours = (
+                max((end - freeze.date_start).total_seconds(), 0) / 3600
+                if freeze.date_start
+                else 0
+            )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -75,3 +89,6 @@ class InterventionFreeze(models.Model):
         when = when or fields.Datetime.now()
         for freeze in self.filtered("is_open"):
             freeze.date_end = max(when, freeze.date_start)
+        # A new freeze of the same reason may follow in this transaction: the
+        # unique index on open freezes needs the closing written first.
+        self.flush_recordset(["date_end", "is_open"])

@@ -16,6 +16,8 @@ class InterventionProduct(models.Model):
         string="Product Owner",
         help="Receives the change requests (evolutions) about this product.",
     )
-    component_ids = fields.One2many("intervention.component", "product_id", string="Components")
+    component_ids = fields.One2many(
+        "intervention.component", "product_id", string="Components"
+    )
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company")
+    company_id = fields.Many2one("res.company")

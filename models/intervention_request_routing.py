@@ -17,15 +17,21 @@ class InterventionRequestRouting(models.Model):
     _description = "Request Routing Step"
     _order = "date desc, id desc"
 
-    request_id = fields.Many2one("intervention.request", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)
+    request_id = fields.Many2one(
+        "intervention.request", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="request_id.company_id", store=True, index=True
+    )
     kind = fields.Selection(ROUTING_KINDS, required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
-    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="By", default=lambda self: self.env.user
+    )
     from_level = fields.Selection(SUPPORT_LEVELS)
     to_level = fields.Selection(SUPPORT_LEVELS)
-    from_domain_id = fields.Many2one("intervention.domain", string="From Domain")
-    to_domain_id = fields.Many2one("intervention.domain", string="To Domain")
+    from_domain_id = fields.Many2one("intervention.domain")
+    to_domain_id = fields.Many2one("intervention.domain")
     from_user_id = fields.Many2one("res.users", string="From Assignee")
     to_user_id = fields.Many2one("res.users", string="To Assignee")
     reason = fields.Text(required=True)

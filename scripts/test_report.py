@@ -15,8 +15,13 @@ import pathlib
 import re
 import sys
 
-LOG_LINE = re.compile(r"^\S+ \S+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$")
-SUMMARY = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<total>\d+) tests when loading")
+LOG_LINE = re.compile(
+    r"^\S+ \S+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)$"
+)
+SUMMARY = re.compile(
+    r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) "
+    r"of (?P<total>\d+) tests when loading"
+)
 SKIPPED = re.compile(r"^skipped \S+ : ")
 
 
@@ -39,7 +44,9 @@ def main(log_path, odoo_rc):
             problems.append(f"skipped test (not allowed): {msg[:300]}")
 
     if summary is None:
-        problems.append("no test summary in the log: Odoo stopped before running the tests")
+        problems.append(
+            "no test summary in the log: Odoo stopped before running the tests"
+        )
         total = failed = 0
     else:
         total = int(summary["total"])
@@ -49,7 +56,9 @@ def main(log_path, odoo_rc):
     floor_file = pathlib.Path(__file__).resolve().parent.parent / ".ci" / "min_tests"
     floor = int(floor_file.read_text().split()[0]) if floor_file.exists() else 1
     if total < max(floor, 1):
-        problems.append(f"only {total} tests ran; at least {max(floor, 1)} expected (.ci/min_tests)")
+        problems.append(
+            f"only {total} tests ran; at least {max(floor, 1)} expected (.ci/min_tests)"
+        )
     if odoo_rc != 0:
         problems.append(f"Odoo exited with code {odoo_rc}")
 

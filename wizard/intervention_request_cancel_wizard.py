@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.intervention_request import CANCEL_REASONS, REJECT_REASONS
+from ..models.request_lifecycle import CANCEL_REASONS, REJECT_REASONS
 
 
 class InterventionRequestCancelWizard(models.TransientModel):
@@ -10,7 +10,9 @@ class InterventionRequestCancelWizard(models.TransientModel):
     _name = "intervention.request.cancel.wizard"
     _description = "Cancel or Reject a Request"
 
-    request_ids = fields.Many2many("intervention.request", string="Requests", required=True)
+    request_ids = fields.Many2many(
+        "intervention.request", string="Requests", required=True
+    )
     reason = fields.Selection(CANCEL_REASONS, required=True)
     note = fields.Text()
     is_rejection = fields.Boolean(compute="_compute_is_rejection")
@@ -19,7 +21,9 @@ class InterventionRequestCancelWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+            values["request_ids"] = [
+                fields.Command.set(self.env.context.get("active_ids", []))
+            ]
         return values
 
     @api.depends("reason")

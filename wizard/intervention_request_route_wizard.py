@@ -11,18 +11,24 @@ class InterventionRequestRouteWizard(models.TransientModel):
     _name = "intervention.request.route.wizard"
     _description = "Escalate or Transfer a Request"
 
-    request_ids = fields.Many2many("intervention.request", string="Requests", required=True)
+    request_ids = fields.Many2many(
+        "intervention.request", string="Requests", required=True
+    )
     kind = fields.Selection(ROUTING_KINDS, required=True, default="escalation")
     support_level = fields.Selection(SUPPORT_LEVELS, string="To Level")
     domain_id = fields.Many2one("intervention.domain", string="To Domain")
-    user_id = fields.Many2one("res.users", string="Assign To", domain="[('share', '=', False)]")
+    user_id = fields.Many2one(
+        "res.users", string="Assign To", domain="[('share', '=', False)]"
+    )
     reason = fields.Text(required=True)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+            values["request_ids"] = [
+                fields.Command.set(self.env.context.get("active_ids", []))
+            ]
         return values
 
     def action_confirm(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..models.intervention_freeze import FREEZE_REASONS
-from ..models.intervention_request import WAITING_FREEZE_REASONS
+from ..models.request_lifecycle import WAITING_FREEZE_REASONS
 
 
 class InterventionRequestWaitWizard(models.TransientModel):
@@ -10,7 +10,9 @@ class InterventionRequestWaitWizard(models.TransientModel):
     _name = "intervention.request.wait.wizard"
     _description = "Wait on the Client"
 
-    request_ids = fields.Many2many("intervention.request", string="Requests", required=True)
+    request_ids = fields.Many2many(
+        "intervention.request", string="Requests", required=True
+    )
     reason = fields.Selection(
         [item for item in FREEZE_REASONS if item[0] in WAITING_FREEZE_REASONS],
         required=True,
@@ -22,7 +24,9 @@ class InterventionRequestWaitWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+            values["request_ids"] = [
+                fields.Command.set(self.env.context.get("active_ids", []))
+            ]
         return values
 
     def action_confirm(self):

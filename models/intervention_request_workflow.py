@@ -1,0 +1,366 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .intervention_domain import SUPPORT_LEVELS
+from .intervention_freeze import FREEZE_REASONS
+from .request_lifecycle import (
+    FINAL_STATES,
+    FIRST_DATE_FIELDS,
+    LAST_DATE_FIELDS,
+    REJECT_REASONS,
+    STATES,
+    TRANSITIONS,
+    WAITING_FREEZE_REASONS,
+)
+
+
+class InterventionRequest(models.Model):
+    """The request's state machine (B3), freezes opened and closed by its
+    transitions (B4) and routing between support levels and domains (B5).
+
+    ``write`` sends every change of ``state`` through ``_check_transition``,
+    so buttons, RPC calls and imports obey the same rules.
+    """
+
+    _inherit = "intervention.request"
+
+    # ------------------------------------------------------------------
+    # State machine
+    # ------------------------------------------------------------------
+    def _check_transition(self, target, vals=None):
+        """Raise a UserError unless every request of ``self`` may move to
+        ``target``. ``vals`` are the values written with the new state."""
+        vals = vals or {}
+        labels = dict(STATES)
+        if target not in labels:
+            raise UserError(
+                self.env._("Unknown request state: %(state)s.", state=target)
+            )
+        illegal = self.filtered(lambda r: target not in TRANSITIONS[r.state])
+        if illegal:
+            raise UserError(
+                self.env._(
+                    "%(requests)s cannot move to %(target)s from its current state "
+                    "(%(states)s).",
+                    requests=", ".join(illegal.mapped("name")),
+                    target=labels[target],
+                    states=", ".join(
+                        sorted({labels[s] for s in illegal.mapped("state")})
+                    ),
+                )
+            )
+        for request in self:
+            request._check_transition_requirements(target, vals)
+
+    def _check_transition_requirements(self, target, vals):
+        """Conditions beyond the transition graph, per request."""
+        self.ensure_one()
+        if target == "onsite" and not (
+            vals.get("onsite_technician_id") or self.onsite_technician_id
+        ):
+            raise UserError(
+                self.env._(
+                    "Assign a field technician to %(request)s before sending it on "
+                    "site.",
+                    request=self.name,
+                )
+            )
+        if target in ("cancelled", "rejected"):
+            reason = vals.get("cancel_reason") or self.cancel_reason
+            if not reason:
+                raise UserError(
+                    self.env._(
+                        "Give a reason to cancel or reject %(request)s.",
+                        request=self.name,
+                    )
+                )
+            if target == "rejected" and reason not in REJECT_REASONS:
+                raise UserError(
+                    self.env._(
+                        "%(request)s can be rejected only as not the company's "
+                        "responsibility or out of scope.",
+                        request=self.name,
+                    )
+                )
+        if target == "reopened" and not self._within_reopen_window():
+            raise UserError(
+                self.env._(
+                    "The reopen window of %(request)s (%(days)s days after resolution) "
+                    "is over.",
+                    request=self.name,
+                    days=self.company_id.intervention_reopen_days,
+                )
+            )
+
+    def _within_reopen_window(self, when=None):
+        self.ensure_one()
+        if not self.date_resolved:
+            return False
+        when = when or fields.Datetime.now()
+        return when <= self.date_resolved + timedelta(
+            days=self.company_id.intervention_reopen_days
+        )
+
+    def write(self, vals):
+        if "state" not in vals:
+            return super().write(vals)
+        target = vals["state"]
+        self._check_transition(target, vals)
+        previous = {request.id: request.state for request in self}
+        now = fields.Datetime.now()
+        # Requests get different timestamps (a first-time date is kept):
+        # write once per group of identical values.
+        groups = {}
+        for request in self:
+            stamps = request._prepare_transition_values(target, now)
+            key = tuple(sorted(stamps.items()))
+            groups.setdefault(key, self.browse())
+            groups[key] |= request
+        for key, requests in groups.items():
+            super(InterventionRequest, requests).write({**vals, **dict(key)})
+        self._apply_transition_effects(target, previous, now)
+        return True
+
+    def _prepare_transition_values(self, target, when):
+        """The dates a move to ``target`` stamps on this request."""
+        self.ensure_one()
+        values = {}
+        if target in LAST_DATE_FIELDS:
+            values[LAST_DATE_FIELDS[target]] = when
+        first_field = FIRST_DATE_FIELDS.get(target)
+        if first_field and not self[first_field]:
+            values[first_field] = when
+        if target == "waiting":
+            values["state_before_waiting"] = self.state
+        return values
+
+    def _apply_transition_effects(self, target, previous, when):
+        """Open or close the freezes a transition causes; acknowledge."""
+        if target != "waiting":
+            was_waiting = self.filtered(lambda r: previous.get(r.id) == "waiting")
+            was_waiting.freeze_ids.filtered(
+                lambda f: f.is_open and f.reason in WAITING_FREEZE_REASONS
+            )._close(when)
+        if target == "waiting":
+            self._open_waiting_freeze(when)
+        if target in FINAL_STATES or target == "resolved":
+            self.freeze_ids.filtered("is_open")._close(when)
+        if target == "received":
+            self._send_acknowledgement()
+
+    def _open_waiting_freeze(self, when):
+        reason = self.env.context.get("intervention_freeze_reason") or "client_info"
+        note = self.env.context.get("intervention_freeze_note") or False
+        labels = dict(FREEZE_REASONS)
+        for request in self:
+            if request.freeze_ids.filtered(lambda f: f.is_open and f.reason == reason):
+                continue
+            self.env["intervention.freeze"].create(
+                {
+                    "request_id": request.id,
+                    "reason": reason,
+                    "note": note,
+                    "date_start": when,
+                }
+            )
+            request.message_post(
+                body=self.env._("Frozen: %(reason)s.", reason=labels[reason])
+                + (f" {note}" if note else ""),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _send_acknowledgement(self):
+        """Acknowledge reception to the requester (reference, reception time,
+        estimated qualification), B3."""
+        template = self.env.ref(
+            "intervention_request.mail_template_request_acknowledgement",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        for request in self.filtered("requester_id"):
+            request.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=request.requester_id.ids,
+            )
+
+    # Buttons. Each calls write(), which enforces the transition rules.
+    def action_receive(self):
+        self.write({"state": "received"})
+
+    def action_qualify(self):
+        for request in self.filtered(lambda r: not r.user_id):
+            request.user_id = self.env.user
+        self.write({"state": "qualified"})
+
+    def action_start(self):
+        self.write({"state": "in_progress"})
+
+    def action_assign_onsite(self, technician=None):
+        vals = {"state": "onsite"}
+        if technician:
+            vals["onsite_technician_id"] = technician.id
+        self.write(vals)
+
+    def action_wait(self, reason="client_info", note=None):
+        """Put the requests on hold waiting on the client; opens a freeze."""
+        if reason not in WAITING_FREEZE_REASONS:
+            raise UserError(
+                self.env._(
+                    "%(reason)s is not a reason to wait on the client.", reason=reason
+                )
+            )
+        self.with_context(
+            intervention_freeze_reason=reason, intervention_freeze_note=note
+        ).write({"state": "waiting"})
+
+    def action_open_wait_wizard(self):
+        return self._open_wizard(
+            "intervention.request.wait.wizard", self.env._("Wait on the Client")
+        )
+
+    def action_resume(self):
+        """Client answered: back to the state the request was in before waiting."""
+        not_waiting = self.filtered(lambda r: r.state != "waiting")
+        if not_waiting:
+            raise UserError(
+                self.env._(
+                    "%(requests)s is not waiting on the client.",
+                    requests=", ".join(not_waiting.mapped("name")),
+                )
+            )
+        for request in self:
+            request.write({"state": request.state_before_waiting or "qualified"})
+
+    def action_workaround(self):
+        self.write({"state": "workaround"})
+
+    def action_resolve(self):
+        self.write({"state": "resolved"})
+
+    def action_close(self):
+        self.write({"state": "closed"})
+
+    def action_reopen(self):
+        self.write({"state": "reopened"})
+
+    def action_cancel(self, reason, note=None):
+        self.write({"state": "cancelled", "cancel_reason": reason, "cancel_note": note})
+
+    def action_reject(self, reason, note=None):
+        """Reject; a request found not to be the company's responsibility
+        becomes billable with that cause (H1)."""
+        vals = {"state": "rejected", "cancel_reason": reason, "cancel_note": note}
+        if reason == "not_responsible":
+            vals.update(is_billable=True, billable_cause="not_responsible")
+        self.write(vals)
+
+    def action_open_cancel_wizard(self):
+        return self._open_wizard(
+            "intervention.request.cancel.wizard", self.env._("Cancel or Reject")
+        )
+
+    def action_request_missing_info(self):
+        """Ask the requester for the missing items (B2) and wait on the client."""
+        for request in self:
+            if request.is_complete:
+                raise UserError(
+                    self.env._(
+                        "%(request)s is complete: nothing to ask.", request=request.name
+                    )
+                )
+            items = Markup("").join(
+                Markup("<li>%s</li>") % item for item in request._get_missing_items()
+            )
+            request.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("To handle your request we need the following items:"),
+                    items,
+                ),
+                partner_ids=request.requester_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        to_wait = self.filtered(lambda r: "waiting" in TRANSITIONS[r.state])
+        to_wait.action_wait("client_info", self.env._("Missing items requested"))
+
+    # ------------------------------------------------------------------
+    # Support levels and domains (B5)
+    # ------------------------------------------------------------------
+    def action_open_route_wizard(self):
+        return self._open_wizard(
+            "intervention.request.route.wizard", self.env._("Escalate or Transfer")
+        )
+
+    def _route(self, kind, reason, level=None, domain=None, user=None):
+        """Record a routing step (assignment, escalation, transfer) and apply it."""
+        if not (reason or "").strip():
+            raise UserError(
+                self.env._("Give the reason for this escalation or transfer.")
+            )
+        levels = [code for code, _label in SUPPORT_LEVELS]
+        for request in self:
+            if request.state in FINAL_STATES:
+                raise UserError(
+                    self.env._(
+                        "%(request)s is finished: it cannot be routed.",
+                        request=request.name,
+                    )
+                )
+            if kind == "escalation" and (
+                not level or levels.index(level) <= levels.index(request.support_level)
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(request)s can only be escalated to a higher support level.",
+                        request=request.name,
+                    )
+                )
+            if kind == "transfer" and (not domain or domain == request.domain_id):
+                raise UserError(
+                    self.env._(
+                        "Choose another domain to transfer %(request)s to.",
+                        request=request.name,
+                    )
+                )
+            if kind == "assignment" and not user:
+                raise UserError(
+                    self.env._(
+                        "Choose whom to assign %(request)s to.", request=request.name
+                    )
+                )
+            new_vals = {
+                "support_level": level or request.support_level,
+                "domain_id": (domain or request.domain_id).id,
+                "user_id": (user or request.user_id).id,
+            }
+            self.env["intervention.request.routing"].create(
+                {
+                    "request_id": request.id,
+                    "kind": kind,
+                    "reason": reason,
+                    "from_level": request.support_level,
+                    "to_level": new_vals["support_level"],
+                    "from_domain_id": request.domain_id.id,
+                    "to_domain_id": new_vals["domain_id"],
+                    "from_user_id": request.user_id.id,
+                    "to_user_id": new_vals["user_id"],
+                }
+            )
+            request.write(new_vals)
+            request.message_post(body=reason, subtype_xmlid="mail.mt_note")
+
+    def _open_wizard(self, model, title):
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }

@@ -1,0 +1,95 @@
+"""The request lifecycle (B3): states, legal transitions and what each
+transition stamps. Plain constants shared by the model, its wizards and
+the tests; the rules are enforced in ``intervention_request_workflow``."""
+
+STATES = [
+    ("new", "New"),
+    ("received", "Received"),
+    ("qualified", "Qualified"),
+    ("in_progress", "In Progress"),
+    ("onsite", "On Site"),
+    ("waiting", "Waiting on Client"),
+    ("workaround", "Workaround Provided"),
+    ("resolved", "Resolved"),
+    ("reopened", "Reopened"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+    ("rejected", "Rejected"),
+]
+
+# The legal moves of the lifecycle (B3). Every state change, whether from a
+# button, an RPC write or an import, goes through _check_transition.
+TRANSITIONS = {
+    "new": {"received", "cancelled", "rejected"},
+    "received": {"qualified", "waiting", "cancelled", "rejected"},
+    "qualified": {
+        "in_progress",
+        "onsite",
+        "waiting",
+        "workaround",
+        "resolved",
+        "cancelled",
+        "rejected",
+    },
+    "in_progress": {
+        "onsite",
+        "waiting",
+        "workaround",
+        "resolved",
+        "cancelled",
+        "rejected",
+    },
+    "onsite": {"in_progress", "waiting", "workaround", "resolved", "cancelled"},
+    "waiting": {
+        "received",
+        "qualified",
+        "in_progress",
+        "onsite",
+        "workaround",
+        "resolved",
+        "closed",
+        "cancelled",
+    },
+    "workaround": {"in_progress", "onsite", "waiting", "resolved"},
+    "resolved": {"closed", "reopened"},
+    "reopened": {
+        "qualified",
+        "in_progress",
+        "onsite",
+        "waiting",
+        "workaround",
+        "resolved",
+    },
+    "closed": set(),
+    "cancelled": set(),
+    "rejected": set(),
+}
+FINAL_STATES = {"closed", "cancelled", "rejected"}
+OPEN_STATES = [
+    state for state, _label in STATES if state not in FINAL_STATES | {"resolved"}
+]
+
+# Timestamp written when a state is first reached (kept afterwards: the SLA
+# clocks use them) and those rewritten every time it is reached.
+FIRST_DATE_FIELDS = {
+    "received": "date_acknowledged",
+    "qualified": "date_qualified",
+    "onsite": "date_onsite_assigned",
+    "workaround": "date_workaround",
+}
+LAST_DATE_FIELDS = {
+    "resolved": "date_resolved",
+    "reopened": "date_reopened",
+    "closed": "date_closed",
+    "cancelled": "date_closed",
+    "rejected": "date_closed",
+}
+WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
+
+CANCEL_REASONS = [
+    ("not_responsible", "Not the company's responsibility"),
+    ("out_of_scope", "Out of scope"),
+    ("duplicate", "Duplicate request"),
+    ("withdrawn", "Withdrawn by the client"),
+]
+REJECT_REASONS = {"not_responsible", "out_of_scope"}

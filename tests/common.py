@@ -1,0 +1,132 @@
+from datetime import date, datetime
+
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class InterventionCommon(BaseCommon):
+    """Fixed calendars, one client with a contract, users per role, and
+    factories. Holds no test itself: subclass it, never a class with tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.calendar_business = cls._create_calendar(
+            "Mon-Fri 9-18", days="01234", hours=[(9, 18)]
+        )
+        cls.calendar_oncall = cls._create_calendar(
+            "7/7 8-22", days="0123456", hours=[(8, 22)]
+        )
+        cls.service_curative = cls.env.ref("intervention_request.service_curative")
+        cls.service_training = cls.env.ref("intervention_request.service_training")
+        cls.domain_workstation = cls.env["intervention.domain"].create(
+            {"name": "Workstations", "support_level": "n1"}
+        )
+        cls.domain_servers = cls.env["intervention.domain"].create(
+            {"name": "Servers", "support_level": "n2"}
+        )
+        cls.client = cls.env["res.partner"].create(
+            {"name": "Horizon Logistique", "is_company": True}
+        )
+        cls.contact = cls._create_contact(cls.client, "Alice Admin")
+        cls.site = cls.env["res.partner"].create(
+            {"name": "Horizon Lyon", "parent_id": cls.client.id, "type": "other"}
+        )
+        cls.equipment = cls.env["intervention.equipment"].create(
+            {
+                "name": "File server",
+                "partner_id": cls.client.id,
+                "site_id": cls.site.id,
+                "acquisition_date": date(2025, 6, 1),
+            }
+        )
+        cls.contract = cls._create_contract(cls.client)
+        cls.user = new_test_user(
+            cls.env,
+            login="ir_user",
+            groups="intervention_request.group_intervention_user",
+            name="Desk User",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="ir_manager",
+            groups="intervention_request.group_intervention_manager",
+            name="Support Manager",
+        )
+        cls.technician = new_test_user(
+            cls.env,
+            login="ir_tech",
+            groups="intervention_request.group_intervention_user",
+            name="Field Technician",
+        )
+
+    # ------------------------------------------------------------------
+    # Factories
+    # ------------------------------------------------------------------
+    @classmethod
+    def _create_calendar(cls, name, days, hours, tz="Europe/Paris"):
+        attendances = [
+            (
+                0,
+                0,
+                {
+                    "name": f"{day} {start}-{stop}",
+                    "dayofweek": day,
+                    "hour_from": start,
+                    "hour_to": stop,
+                    "day_period": "morning" if start < 12 else "afternoon",
+                },
+            )
+            for day in days
+            for start, stop in hours
+        ]
+        return cls.env["resource.calendar"].create(
+            {"name": name, "tz": tz, "attendance_ids": attendances}
+        )
+
+    @classmethod
+    def _create_contact(cls, client, name, **values):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "parent_id": client.id,
+                "email": f"{name.split()[0].lower()}@example.com",
+                "phone": "+33 4 73 00 00 00",
+                **values,
+            }
+        )
+
+    @classmethod
+    def _create_contract(cls, client, activate=True, **values):
+        contract = cls.env["intervention.contract"].create(
+            {
+                "partner_id": client.id,
+                "date_start": date(2026, 1, 1),
+                "date_end": date(2026, 12, 31),
+                "resource_calendar_id": cls.calendar_business.id,
+                **values,
+            }
+        )
+        if activate:
+            contract.action_activate()
+        return contract
+
+    def _create_request(self, **values):
+        """A complete request of the main client, received on a weekday.
+        Pass a field as None to leave it out of the creation values."""
+        vals = {
+            "requester_id": self.contact.id,
+            "contract_id": self.contract.id,
+            "site_id": self.site.id,
+            "equipment_id": self.equipment.id,
+            "summary": "Server does not boot",
+            "description": "<p>The file server stops at the BIOS screen.</p>",
+            "date_received": datetime(2026, 3, 10, 10, 0),
+            "channel": "portal",
+            **values,
+        }
+        # None means "not given": let the request compute it (e.g. contract).
+        vals = {key: value for key, value in vals.items() if value is not None}
+        return self.env["intervention.request"].create(vals)

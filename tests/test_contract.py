@@ -1,0 +1,95 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import InterventionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestContract(InterventionCommon):
+    def test_number_from_sequence(self):
+        self.assertTrue(self.contract.name.startswith("CTR/"))
+        other = self._create_contract(self.client)
+        self.assertNotEqual(other.name, self.contract.name)
+        self.assertIn(self.client.name, self.contract.display_name)
+
+    def test_end_before_start_refused(self):
+        with self.assertRaisesRegex(ValidationError, "ends"):
+            self._create_contract(self.client, date_end=date(2025, 12, 31))
+
+    def test_contract_signed_with_company_not_contact(self):
+        with self.assertRaisesRegex(ValidationError, "signed with a company"):
+            self._create_contract(self.contact)
+
+    def test_oncall_needs_windows_calendar(self):
+        with self.assertRaisesRegex(ValidationError, "windows calendar"):
+            self._create_contract(self.client, coverage_type="oncall")
+        contract = self._create_contract(
+            self.client,
+            coverage_type="oncall",
+            coverage_calendar_id=self.calendar_oncall.id,
+        )
+        self.assertEqual(contract.coverage_type, "oncall")
+
+    def test_lifecycle(self):
+        contract = self._create_contract(self.client, activate=False)
+        self.assertEqual(contract.state, "draft")
+        with self.assertRaisesRegex(UserError, "Only active"):
+            contract.action_terminate()
+        contract.action_activate()
+        with self.assertRaisesRegex(UserError, "Only draft"):
+            contract.action_activate()
+        with freeze_time("2026-05-15"):
+            contract.action_terminate()
+        self.assertEqual(
+            (contract.state, contract.date_end), ("terminated", date(2026, 5, 15))
+        )
+        contract.action_reset_draft()
+        self.assertEqual(contract.state, "draft")
+
+    def test_expiry_cron_touches_only_ended_contracts(self):
+        running = self._create_contract(self.client, date_end=date(2026, 12, 31))
+        ended = self._create_contract(self.client, date_end=date(2026, 2, 28))
+        draft = self._create_contract(
+            self.client, activate=False, date_end=date(2026, 2, 28)
+        )
+        with freeze_time("2026-03-01"):
+            self.env["intervention.contract"]._cron_expire_contracts()
+        self.assertEqual(running.state, "active")
+        self.assertEqual(ended.state, "expired")
+        self.assertEqual(draft.state, "draft")
+
+    def test_find_for_client_uses_validity(self):
+        Contract = self.env["intervention.contract"]
+        self.assertEqual(
+            Contract._find_for_client(self.contact, date(2026, 6, 1)), self.contract
+        )
+        self.assertFalse(Contract._find_for_client(self.client, date(2027, 6, 1)))
+        self.assertFalse(
+            Contract._find_for_client(self.env["res.partner"], date(2026, 6, 1))
+        )
+
+    def test_equipment_line_of_other_client_refused(self):
+        other = self.env["res.partner"].create({"name": "Other", "is_company": True})
+        foreign = self.env["intervention.equipment"].create(
+            {"name": "NAS", "partner_id": other.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "belongs to"):
+            self.contract.equipment_line_ids = [(0, 0, {"equipment_id": foreign.id})]
+
+    def test_request_count_and_action(self):
+        self._create_request()
+        self._create_request()
+        self.assertEqual(self.contract.request_count, 2)
+        action = self.contract.action_view_requests()
+        self.assertEqual(action["domain"], [("contract_id", "=", self.contract.id)])
+
+    def test_equipment_site_must_belong_to_client(self):
+        other = self.env["res.partner"].create({"name": "Other", "is_company": True})
+        with self.assertRaisesRegex(ValidationError, "not an address"):
+            self.env["intervention.equipment"].create(
+                {"name": "PC", "partner_id": self.client.id, "site_id": other.id}
+            )

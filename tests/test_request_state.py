@@ -1,0 +1,238 @@
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models.request_lifecycle import STATES, TRANSITIONS
+from .common import InterventionCommon
+
+# A legal path from "new" to every state.
+PATHS = {
+    "new": [],
+    "received": ["received"],
+    "qualified": ["received", "qualified"],
+    "in_progress": ["received", "qualified", "in_progress"],
+    "onsite": ["received", "qualified", "onsite"],
+    "waiting": ["received", "qualified", "waiting"],
+    "workaround": ["received", "qualified", "workaround"],
+    "resolved": ["received", "qualified", "resolved"],
+    "reopened": ["received", "qualified", "resolved", "reopened"],
+    "closed": ["received", "qualified", "resolved", "closed"],
+    "cancelled": ["cancelled"],
+    "rejected": ["rejected"],
+}
+# What each target needs besides the state itself.
+EXTRA_VALUES = {
+    "cancelled": {"cancel_reason": "withdrawn"},
+    "rejected": {"cancel_reason": "out_of_scope"},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestRequestState(InterventionCommon):
+    def _request_in(self, state):
+        request = self._create_request(onsite_technician_id=self.technician.id)
+        for step in PATHS[state]:
+            request.write({"state": step, **EXTRA_VALUES.get(step, {})})
+        self.assertEqual(request.state, state)
+        return request
+
+    def test_paths_cover_every_state(self):
+        self.assertEqual(set(PATHS), {state for state, _label in STATES})
+
+    @freeze_time("2026-03-10 12:00:00")
+    def test_every_transition_pair(self):
+        """Table-driven: each (state, target) pair is accepted exactly when the
+        transition table allows it, whatever calls write()."""
+        for state, _label in STATES:
+            for target, _target_label in STATES:
+                with self.subTest(state=state, target=target):
+                    request = self._request_in(state)
+                    vals = {"state": target, **EXTRA_VALUES.get(target, {})}
+                    if target in TRANSITIONS[state]:
+                        request.write(vals)
+                        self.assertEqual(request.state, target)
+                    else:
+                        with self.assertRaises(UserError):
+                            request.write(vals)
+                        self.assertEqual(request.state, state)
+
+    def test_final_states_are_final(self):
+        for state in ("closed", "cancelled", "rejected"):
+            self.assertFalse(TRANSITIONS[state], state)
+
+    def test_illegal_transition_message_names_request(self):
+        request = self._create_request()
+        with self.assertRaisesRegex(UserError, request.name.replace("/", "/")):
+            request.action_resolve()
+
+    def test_create_in_other_state_refused(self):
+        with self.assertRaisesRegex(UserError, "created as New"):
+            self._create_request(state="qualified")
+
+    def test_reference_sequence(self):
+        first, second = self._create_request(), self._create_request()
+        self.assertTrue(first.name.startswith("DIT/"))
+        self.assertNotEqual(first.name, second.name)
+
+    def test_buttons_stamp_dates(self):
+        request = self._create_request()
+        with freeze_time("2026-03-10 10:05:00"):
+            request.action_receive()
+        with freeze_time("2026-03-10 11:00:00"):
+            request.with_user(self.user).action_qualify()
+        with freeze_time("2026-03-10 14:00:00"):
+            request.action_assign_onsite(self.technician)
+        with freeze_time("2026-03-11 09:00:00"):
+            request.action_start()
+        with freeze_time("2026-03-11 10:00:00"):
+            request.action_resolve()
+        self.assertEqual(request.date_acknowledged, datetime(2026, 3, 10, 10, 5))
+        self.assertEqual(request.date_qualified, datetime(2026, 3, 10, 11, 0))
+        self.assertEqual(
+            request.user_id, self.user, "qualifying takes the request in charge"
+        )
+        self.assertEqual(request.date_onsite_assigned, datetime(2026, 3, 10, 14, 0))
+        self.assertEqual(request.onsite_technician_id, self.technician)
+        self.assertEqual(request.date_resolved, datetime(2026, 3, 11, 10, 0))
+        with freeze_time("2026-03-12 09:00:00"):
+            request.action_close()
+        self.assertEqual(request.date_closed, datetime(2026, 3, 12, 9, 0))
+
+    def test_first_dates_are_kept_on_second_pass(self):
+        """The on-site GTI starts at the first assignment; a later return on
+        site does not move it."""
+        request = self._request_in("qualified")
+        request.onsite_technician_id = self.technician
+        with freeze_time("2026-03-10 14:00:00"):
+            request.action_assign_onsite()
+        with freeze_time("2026-03-10 15:00:00"):
+            request.action_start()
+        with freeze_time("2026-03-10 16:00:00"):
+            request.action_assign_onsite()
+        self.assertEqual(request.date_onsite_assigned, datetime(2026, 3, 10, 14, 0))
+
+    def test_onsite_requires_technician(self):
+        request = self._create_request()
+        request.action_receive()
+        request.action_qualify()
+        with self.assertRaisesRegex(UserError, "field technician"):
+            request.action_assign_onsite()
+        self.assertEqual(request.state, "qualified")
+
+    def test_cancel_and_reject_need_a_reason(self):
+        request = self._create_request()
+        with self.assertRaisesRegex(UserError, "reason"):
+            request.write({"state": "cancelled"})
+        with self.assertRaisesRegex(UserError, "rejected only"):
+            request.action_reject("duplicate")
+        request.action_cancel("duplicate", "Same as the call of this morning")
+        self.assertEqual(request.state, "cancelled")
+        self.assertEqual(request.cancel_note, "Same as the call of this morning")
+        self.assertTrue(request.date_closed)
+
+    def test_reject_not_responsible_is_billable(self):
+        request = self._create_request()
+        request.action_receive()
+        request.action_reject("not_responsible", "Power cut on the client's side")
+        self.assertEqual(request.state, "rejected")
+        self.assertTrue(request.is_billable)
+        self.assertEqual(request.billable_cause, "not_responsible")
+
+    def test_reopen_inside_and_outside_window(self):
+        self.company.intervention_reopen_days = 5
+        request = self._request_in("qualified")
+        with freeze_time("2026-03-10 10:00:00"):
+            request.action_resolve()
+        with freeze_time("2026-03-15 09:59:00"):
+            request.action_reopen()
+        self.assertEqual(request.state, "reopened")
+        with freeze_time("2026-03-16 10:00:00"):
+            request.action_resolve()
+        with (
+            freeze_time("2026-03-21 10:01:00"),
+            self.assertRaisesRegex(UserError, "reopen window"),
+        ):
+            request.action_reopen()
+        self.assertEqual(request.state, "resolved")
+
+    def test_resume_returns_to_previous_state(self):
+        for state in ("received", "qualified", "in_progress", "onsite", "workaround"):
+            with self.subTest(state=state):
+                request = self._request_in(state)
+                request.action_wait("client_tests")
+                self.assertEqual(request.state, "waiting")
+                self.assertEqual(request.state_before_waiting, state)
+                request.action_resume()
+                self.assertEqual(request.state, state)
+
+    def test_resume_only_when_waiting(self):
+        request = self._request_in("qualified")
+        with self.assertRaisesRegex(UserError, "not waiting"):
+            request.action_resume()
+
+    def test_batch_transition_checks_every_record(self):
+        good = self._request_in("received")
+        bad = self._request_in("new")
+        with self.assertRaisesRegex(UserError, bad.name):
+            (good | bad).action_qualify()
+        self.assertEqual(good.state, "received")
+        (good | self._request_in("received")).action_qualify()
+        self.assertEqual(good.state, "qualified")
+
+    def test_transitions_tracked_in_chatter(self):
+        self.env = self.env(context={})
+        request = self._create_request()
+        # Changes in the creating transaction belong to the creation: flush.
+        self.env.flush_all()
+        self.cr.flush()
+        request.action_receive()
+        self.env.flush_all()
+        self.cr.flush()
+        request.action_qualify()
+        self.env.flush_all()
+        self.cr.flush()
+        values = request.message_ids.tracking_value_ids.filtered(
+            lambda v: v.field_id.name == "state"
+        )
+        self.assertEqual(
+            sorted(values.mapped("new_value_char")), ["Qualified", "Received"]
+        )
+
+    def test_acknowledgement_sent_on_reception(self):
+        request = self._create_request().with_context(mail_notrack=False)
+        request.action_receive()
+        message = request.message_ids.filtered(lambda m: self.contact in m.partner_ids)
+        self.assertEqual(len(message), 1)
+        self.assertIn(request.name, message.subject)
+        self.assertIn("Estimated qualification", str(message.body))
+
+    def test_delete_only_new(self):
+        request = self._request_in("received")
+        with self.assertRaisesRegex(UserError, "Only new requests"):
+            request.unlink()
+        fresh = self._create_request()
+        fresh.unlink()
+        self.assertFalse(fresh.exists())
+
+    def test_reception_date_editable_until_acknowledged(self):
+        request = self._create_request()
+        request.date_received = datetime(2026, 3, 10, 8, 0)
+        request.action_receive()
+        self.assertEqual(request.date_received, datetime(2026, 3, 10, 8, 0))
+
+    def test_wait_refuses_non_waiting_reason(self):
+        request = self._request_in("qualified")
+        with self.assertRaisesRegex(UserError, "not a reason"):
+            request.action_wait("out_of_hours")
+
+    def test_late_reopen_window_configurable(self):
+        self.company.intervention_reopen_days = 10
+        request = self._request_in("qualified")
+        with freeze_time("2026-03-10 10:00:00"):
+            request.action_resolve()
+        with freeze_time(datetime(2026, 3, 10, 10, 0) + timedelta(days=9)):
+            request.action_reopen()
+        self.assertEqual(request.state, "reopened")

@@ -143,6 +143,19 @@ class InterventionContract(models.Model):
         help="Client addresses covered. Leave empty to cover every address of the "
         "client.",
     )
+    equipment_scope = fields.Selection(
+        [
+            ("owned", "Assets owned at signature, plus the listed ones"),
+            ("listed", "Listed assets only"),
+        ],
+        default="owned",
+        required=True,
+        tracking=True,
+        help="Owned: every asset of the client acquired on or before the "
+        "contract's start is covered, and assets acquired later once listed "
+        "(from their covered-from date).\n"
+        "Listed: only the assets listed below are covered, each from its date.",
+    )
     equipment_line_ids = fields.One2many(
         "intervention.contract.equipment", "contract_id", string="Covered Equipment"
     )
@@ -345,14 +358,17 @@ class InterventionContract(models.Model):
         """True when ``when`` lies within the hours the contract covers:
         business hours, plus the extended or on-call windows if subscribed."""
         self.ensure_one()
-        calendars = self.resource_calendar_id
-        if self.coverage_type != "business":
-            calendars |= self.coverage_calendar_id
         start = business_time.to_aware_utc(when)
         stop = start + timedelta(minutes=1)
-        for calendar in calendars:
+        # Business hours close on public holidays; extended and on-call
+        # windows are precisely what runs on them (seed 001: weekends and
+        # public holidays), so their calendar is read without leaves.
+        windows = [(self.resource_calendar_id, True)]
+        if self.coverage_type != "business":
+            windows.append((self.coverage_calendar_id, False))
+        for calendar, with_leaves in windows:
             intervals = calendar._work_intervals_batch(
-                start, stop, compute_leaves=True
+                start, stop, compute_leaves=with_leaves
             )[False]
             if business_time.is_within(intervals, start):
                 return True
@@ -374,9 +390,7 @@ class InterventionContract(models.Model):
         dict ``{"covered": bool, "reason": code or False, "message": str}``;
         the reason codes are those of ``COVERAGE_REASONS``, checked in that
         order. An empty scope list (sites, domains, contacts) means "no
-        restriction"; equipment is covered when listed on the contract from a
-        date on or before ``when``, or, for a contract without equipment lines,
-        when acquired on or before the contract's start (seed 004 §4.2).
+        restriction"; equipment follows ``equipment_scope``.
         """
         if not self:
             return self._verdict(
@@ -463,6 +477,8 @@ class InterventionContract(models.Model):
         return None
 
     def _check_equipment_scope(self, equipment, day):
+        """Seed 004 §4.2: an asset acquired after the contract and not added
+        to it is not covered. See ``equipment_scope`` for the two rules."""
         if not equipment:
             return None
         if equipment.partner_id.commercial_partner_id != self.partner_id:
@@ -474,39 +490,35 @@ class InterventionContract(models.Model):
                     client=self.partner_id.display_name,
                 ),
             )
-        if self.equipment_line_ids:
-            line = self.equipment_line_ids.filtered(
-                lambda l: l.equipment_id == equipment
+        line = self.equipment_line_ids.filtered(lambda l: l.equipment_id == equipment)
+        if line:
+            if line.date_from <= day:
+                return None
+            return self._verdict(
+                "equipment",
+                self.env._(
+                    "%(equipment)s is covered by contract %(contract)s only "
+                    "from %(date)s.",
+                    equipment=equipment.display_name,
+                    contract=self.name,
+                    date=line.date_from,
+                ),
             )
-            if not line:
-                return self._verdict(
-                    "equipment",
-                    self.env._(
-                        "%(equipment)s is not listed on contract %(contract)s.",
-                        equipment=equipment.display_name,
-                        contract=self.name,
-                    ),
-                )
-            if line.date_from > day:
-                return self._verdict(
-                    "equipment",
-                    self.env._(
-                        "%(equipment)s is covered by contract %(contract)s only from "
-                        "%(date)s.",
-                        equipment=equipment.display_name,
-                        contract=self.name,
-                        date=line.date_from,
-                    ),
-                )
-        elif (
-            equipment.acquisition_date and equipment.acquisition_date > self.date_start
-        ):
+        if self.equipment_scope == "listed":
+            return self._verdict(
+                "equipment",
+                self.env._(
+                    "%(equipment)s is not listed on contract %(contract)s.",
+                    equipment=equipment.display_name,
+                    contract=self.name,
+                ),
+            )
+        if equipment.acquisition_date and equipment.acquisition_date > self.date_start:
             return self._verdict(
                 "equipment",
                 self.env._(
                     "%(equipment)s was acquired on %(date)s, after contract "
-                    "%(contract)s started, "
-                    "and has not been added to it.",
+                    "%(contract)s started, and has not been added to it.",
                     equipment=equipment.display_name,
                     date=equipment.acquisition_date,
                     contract=self.name,

@@ -306,17 +306,23 @@ class InterventionRequest(models.Model):
 
     @api.depends("partner_id", "date_received")
     def _compute_contract_id(self):
+        """Keep the contract while it is the client's and in force at the
+        reception date; else take the client's only contract in force."""
         Contract = self.env["intervention.contract"]
         for request in self:
+            when = request.date_received or fields.Datetime.now()
+            current = request.contract_id
             if (
-                request.contract_id
-                and request.contract_id.partner_id == request.partner_id
+                current
+                and current.partner_id == request.partner_id
+                and current._is_in_force(when)
             ):
                 continue
-            contracts = Contract._find_for_client(
-                request.partner_id, request.date_received or fields.Datetime.now()
-            )
-            request.contract_id = contracts if len(contracts) == 1 else False
+            contracts = Contract._find_for_client(request.partner_id, when)
+            if len(contracts) == 1:
+                request.contract_id = contracts
+            elif current.partner_id != request.partner_id:
+                request.contract_id = False
 
     @api.depends("partner_id", "contract_id", "date_received")
     def _compute_contract_hint(self):
@@ -413,6 +419,17 @@ class InterventionRequest(models.Model):
             request.coverage_state = "covered" if verdict["covered"] else "not_covered"
             request.coverage_reason = verdict["reason"]
             request.coverage_message = verdict["message"]
+
+    def action_check_coverage(self):
+        """Check the coverage again, e.g. after the contract was amended (the
+        stored verdict is the one given at intake)."""
+        verdict_fields = ["coverage_state", "coverage_reason", "coverage_message"]
+        billing_fields = ["is_billable", "billable_cause"]
+        for fnames in (verdict_fields, billing_fields):
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], self)
+            self._recompute_recordset(fnames)
+        return True
 
     def _get_coverage_verdict(self):
         """The eligibility verdict of this request (A4), see

@@ -102,6 +102,7 @@ class TestEligibility(InterventionCommon):
         self.assertVerdict(self._create_request(), False)
 
     def test_equipment_not_listed(self):
+        self.contract.equipment_scope = "listed"
         listed = self.env["intervention.equipment"].create(
             {"name": "Switch", "partner_id": self.client.id}
         )
@@ -135,6 +136,35 @@ class TestEligibility(InterventionCommon):
         self.assertVerdict(request, "equipment")
         self.assertIn("after contract", request.coverage_message)
         self.assertEqual(request.billable_cause, "out_of_contract")
+
+    def test_owned_scope_covers_assets_owned_at_signature(self):
+        self.assertEqual(self.contract.equipment_scope, "owned")
+        switch = self.env["intervention.equipment"].create(
+            {"name": "Switch", "partner_id": self.client.id}
+        )
+        self.contract.equipment_line_ids = [(0, 0, {"equipment_id": switch.id})]
+        # The file server (acquired before the start) stays covered although
+        # another asset is now listed.
+        self.assertVerdict(self._create_request(), False)
+
+    def test_adding_the_asset_and_checking_again(self):
+        printer = self.env["intervention.equipment"].create(
+            {
+                "name": "Laser printer",
+                "partner_id": self.client.id,
+                "acquisition_date": date(2026, 2, 1),
+            }
+        )
+        request = self._create_request(equipment_id=printer.id)
+        self.assertVerdict(request, "equipment")
+        self.contract.equipment_line_ids = [
+            (0, 0, {"equipment_id": printer.id, "date_from": date(2026, 2, 1)})
+        ]
+        self.assertEqual(
+            request.coverage_reason, "equipment", "the intake verdict is kept"
+        )
+        request.action_check_coverage()
+        self.assertVerdict(request, False)
 
     def test_domain_out_of_scope(self):
         self.contract.domain_ids = self.domain_workstation
@@ -197,6 +227,35 @@ class TestEligibility(InterventionCommon):
             channel="oncall", date_received=datetime(2026, 4, 6, 9, 0)
         )
         self.assertVerdict(request, "after_hours")
+
+    def test_oncall_covers_public_holidays(self):
+        """Seed 001: on-call duty runs on weekends and public holidays, so a
+        global holiday does not close the on-call windows."""
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Christmas",
+                "calendar_id": False,
+                "date_from": datetime(2026, 12, 24, 23, 0),
+                "date_to": datetime(2026, 12, 25, 23, 0),
+            }
+        )
+        self.contract.write(
+            {"coverage_type": "oncall", "coverage_calendar_id": self.calendar_oncall.id}
+        )
+        request = self._create_request(
+            channel="oncall", date_received=datetime(2026, 12, 25, 18, 30)
+        )
+        self.assertVerdict(request, False)
+
+    def test_contract_follows_reception_date(self):
+        next_year = self._create_contract(
+            self.client, date_start=date(2027, 1, 1), date_end=date(2027, 12, 31)
+        )
+        request = self._create_request(contract_id=None)
+        self.assertEqual(request.contract_id, self.contract)
+        request.date_received = datetime(2027, 2, 1, 9, 0)
+        self.assertEqual(request.contract_id, next_year)
+        self.assertVerdict(request, False)
 
     def test_checks_stop_at_first_reason(self):
         self.contract.excluded_service_ids = self.service_training

@@ -15,8 +15,11 @@ PGPORT="${PGPORT:-5432}"
 IR_DB_USER="${IR_DB_USER:-odoo_ir}"
 IR_DB="${IR_DB:-intervention_demo}"
 IR_HTTP_PORT="${IR_HTTP_PORT:-8069}"
-ODOO_CONF="$IR_HOME/odoo.conf"
-ADDONS_LINK_DIR="$IR_HOME/addons"
+# Config and addons link per checkout: a CI clone and a developer's tree
+# share the virtualenv but never point Odoo at each other's code.
+INSTANCE_DIR="$IR_HOME/checkouts/$(printf '%s' "$REPO_DIR" | sha1sum | cut -c1-12)"
+ODOO_CONF="$INSTANCE_DIR/odoo.conf"
+ADDONS_LINK_DIR="$INSTANCE_DIR/addons"
 export PGHOST PGPORT
 
 say() { printf '==> %s\n' "$*"; }

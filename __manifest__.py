@@ -33,6 +33,11 @@
     "demo": [
         "demo/intervention_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "intervention_request/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -39,7 +39,7 @@ cat <<MSG
 
   Odoo is starting on http://127.0.0.1:$IR_HTTP_PORT/odoo
   Database: $IR_DB      Log in: admin / admin
-  Demo portal user: portal.client@example.com / portal
+  Demo field technician: demo / demo
   Stop with Ctrl+C; run this command again to start it again.
 
 MSG

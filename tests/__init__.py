@@ -5,3 +5,4 @@ from . import test_eligibility
 from . import test_freeze
 from . import test_request_state
 from . import test_routing
+from . import test_ui

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from ..tools import business_time
 
@@ -41,6 +42,7 @@ class InterventionContract(models.Model):
     _description = "Service Contract"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, name desc"
+    _check_company_auto = True
 
     name = fields.Char(
         string="Number",
@@ -98,6 +100,7 @@ class InterventionContract(models.Model):
     )
     resource_calendar_id = fields.Many2one(
         "resource.calendar",
+        check_company=True,
         string="Business Hours",
         required=True,
         default=lambda self: self.env.company.resource_calendar_id,
@@ -106,6 +109,7 @@ class InterventionContract(models.Model):
     )
     coverage_calendar_id = fields.Many2one(
         "resource.calendar",
+        check_company=True,
         string="Extended / On-call Windows",
         help="Calendar of the extended or on-call windows (e.g. 7/7 8:00-22:00). "
         "Required for extended and on-call coverage.",
@@ -161,6 +165,7 @@ class InterventionContract(models.Model):
     )
     domain_ids = fields.Many2many(
         "intervention.domain",
+        check_company=True,
         string="Covered Domains",
         help="Service domains covered. Leave empty to cover every domain.",
     )
@@ -239,8 +244,8 @@ class InterventionContract(models.Model):
                         "Contract %(contract)s ends (%(end)s) before it starts "
                         "(%(start)s).",
                         contract=contract.name,
-                        end=contract.date_end,
-                        start=contract.date_start,
+                        end=format_date(self.env, contract.date_end),
+                        start=format_date(self.env, contract.date_start),
                     )
                 )
 
@@ -399,20 +404,7 @@ class InterventionContract(models.Model):
         self.ensure_one()
         day = fields.Date.to_date(when)
         if not self._is_in_force(when):
-            return self._verdict(
-                "contract_inactive",
-                self.env._(
-                    "Contract %(contract)s is not in force on %(date)s (%(state)s, "
-                    "%(start)s to %(end)s).",
-                    contract=self.name,
-                    date=day,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        self.state
-                    ],
-                    start=self.date_start,
-                    end=self.date_end or self.env._("open-ended"),
-                ),
-            )
+            return self._verdict("contract_inactive", self._not_in_force_message(day))
         checks = (
             self._check_contact_scope(requester),
             self._check_site_scope(site),
@@ -431,6 +423,27 @@ class InterventionContract(models.Model):
                 "Covered by contract %(contract)s.", contract=self.name
             ),
         }
+
+    def _not_in_force_message(self, day):
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        values = {
+            "contract": self.name,
+            "date": format_date(self.env, day),
+            "state": state,
+            "start": format_date(self.env, self.date_start),
+        }
+        if self.date_end:
+            return self.env._(
+                "Contract %(contract)s is not in force on %(date)s "
+                "(%(state)s, valid from %(start)s to %(end)s).",
+                end=format_date(self.env, self.date_end),
+                **values,
+            )
+        return self.env._(
+            "Contract %(contract)s is not in force on %(date)s "
+            "(%(state)s, valid from %(start)s, open-ended).",
+            **values,
+        )
 
     @api.model
     def _verdict(self, reason, message):
@@ -501,7 +514,7 @@ class InterventionContract(models.Model):
                     "from %(date)s.",
                     equipment=equipment.display_name,
                     contract=self.name,
-                    date=line.date_from,
+                    date=format_date(self.env, line.date_from),
                 ),
             )
         if self.equipment_scope == "listed":
@@ -520,7 +533,7 @@ class InterventionContract(models.Model):
                     "%(equipment)s was acquired on %(date)s, after contract "
                     "%(contract)s started, and has not been added to it.",
                     equipment=equipment.display_name,
-                    date=equipment.acquisition_date,
+                    date=format_date(self.env, equipment.acquisition_date),
                     contract=self.name,
                 ),
             )

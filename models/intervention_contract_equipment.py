@@ -9,6 +9,7 @@ class InterventionContractEquipment(models.Model):
     _description = "Covered Equipment"
     _order = "contract_id, equipment_id"
     _rec_name = "equipment_id"
+    _check_company_auto = True
 
     contract_id = fields.Many2one(
         "intervention.contract", required=True, ondelete="cascade", index=True
@@ -17,6 +18,7 @@ class InterventionContractEquipment(models.Model):
         "intervention.equipment",
         string="Equipment / Software",
         required=True,
+        check_company=True,
         ondelete="restrict",
         index=True,
         domain="[('partner_id', '=', partner_id)]",

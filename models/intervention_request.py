@@ -14,6 +14,19 @@ BILLABLE_CAUSES = [
     ("traceability", "Traceability request outside the portal"),
     ("channel_surcharge", "Phone / e-mail surcharge (1 UT)"),
 ]
+# Fields the completeness check (B2) reads.
+COMPLETENESS_FIELDS = (
+    "partner_id",
+    "contract_id",
+    "requester_id",
+    "requester_phone",
+    "requester_email",
+    "description",
+    "site_id",
+    "equipment_id",
+    "product_id",
+    "multiple_malfunctions",
+)
 # Causes that follow the eligibility verdict; the others are set by staff.
 COVERAGE_BILLABLE_CAUSES = {"excluded_service": "excluded_service"}
 
@@ -32,6 +45,7 @@ class InterventionRequest(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, date_received desc, id desc"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     name = fields.Char(
         string="Reference",
@@ -136,6 +150,7 @@ class InterventionRequest(models.Model):
     )
     contract_id = fields.Many2one(
         "intervention.contract",
+        check_company=True,
         index=True,
         tracking=True,
         compute="_compute_contract_id",
@@ -158,10 +173,11 @@ class InterventionRequest(models.Model):
     site_id = fields.Many2one("res.partner", domain="[('id', 'child_of', partner_id)]")
     equipment_id = fields.Many2one(
         "intervention.equipment",
+        check_company=True,
         string="Equipment / Software",
         domain="[('partner_id', '=', partner_id)]",
     )
-    product_id = fields.Many2one("intervention.product")
+    product_id = fields.Many2one("intervention.product", check_company=True)
     component_id = fields.Many2one(
         "intervention.component",
         domain="[('product_id', '=', product_id)]",
@@ -191,9 +207,8 @@ class InterventionRequest(models.Model):
 
     # Completeness (B2)
     is_complete = fields.Boolean(compute="_compute_completeness", store=True)
-    missing_info = fields.Text(
-        string="Missing Items", compute="_compute_completeness", store=True
-    )
+    # Not stored: shown in the reader's language.
+    missing_info = fields.Text(string="Missing Items", compute="_compute_missing_info")
 
     # Eligibility (A4) and billing cause (H1)
     coverage_state = fields.Selection(
@@ -234,7 +249,9 @@ class InterventionRequest(models.Model):
     support_level = fields.Selection(
         SUPPORT_LEVELS, default="n1", required=True, tracking=True
     )
-    domain_id = fields.Many2one("intervention.domain", tracking=True)
+    domain_id = fields.Many2one(
+        "intervention.domain", tracking=True, check_company=True
+    )
     routing_ids = fields.One2many(
         "intervention.request.routing", "request_id", string="Routing History"
     )
@@ -341,6 +358,8 @@ class InterventionRequest(models.Model):
                         "The client has %(count)s contracts in force: choose one.",
                         count=count,
                     )
+                elif count == 1:
+                    hint = self.env._("Choose the client's contract.")
                 else:
                     hint = self.env._(
                         "The client has no contract in force at the reception date."
@@ -353,23 +372,15 @@ class InterventionRequest(models.Model):
             request.requester_phone = request.requester_id.phone
             request.requester_email = request.requester_id.email
 
-    @api.depends(
-        "partner_id",
-        "contract_id",
-        "requester_id",
-        "requester_phone",
-        "requester_email",
-        "description",
-        "site_id",
-        "equipment_id",
-        "product_id",
-        "multiple_malfunctions",
-    )
+    @api.depends(*COMPLETENESS_FIELDS)
     def _compute_completeness(self):
         for request in self:
-            missing = request._get_missing_items()
-            request.is_complete = not missing
-            request.missing_info = "\n".join(missing) or False
+            request.is_complete = not request._get_missing_items()
+
+    @api.depends(*COMPLETENESS_FIELDS)
+    def _compute_missing_info(self):
+        for request in self:
+            request.missing_info = "\n".join(request._get_missing_items()) or False
 
     def _get_missing_items(self):
         """List the mandatory items of a request (seed 000, 3.01.II) that are
@@ -509,9 +520,10 @@ class InterventionRequest(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Contract %(contract)s is not a contract of %(client)s.",
+                        "Contract %(contract)s belongs to %(owner)s, not to the "
+                        "client of request %(request)s.",
                         contract=request.contract_id.name,
-                        client=request.partner_id.display_name
-                        or self.env._("an unknown client"),
+                        owner=request.contract_id.partner_id.display_name,
+                        request=request.name,
                     )
                 )

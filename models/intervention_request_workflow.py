@@ -4,15 +4,14 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from .intervention_domain import SUPPORT_LEVELS
-from .intervention_freeze import FREEZE_REASONS
 from .request_lifecycle import (
     FINAL_STATES,
     FIRST_DATE_FIELDS,
     LAST_DATE_FIELDS,
     REJECT_REASONS,
-    STATES,
     TRANSITIONS,
     WAITING_FREEZE_REASONS,
 )
@@ -35,7 +34,7 @@ class InterventionRequest(models.Model):
         """Raise a UserError unless every request of ``self`` may move to
         ``target``. ``vals`` are the values written with the new state."""
         vals = vals or {}
-        labels = dict(STATES)
+        labels = dict(self._fields["state"]._description_selection(self.env))
         if target not in labels:
             raise UserError(
                 self.env._("Unknown request state: %(state)s.", state=target)
@@ -89,40 +88,44 @@ class InterventionRequest(models.Model):
         if target == "reopened" and not self._within_reopen_window():
             raise UserError(
                 self.env._(
-                    "The reopen window of %(request)s (%(days)s days after resolution) "
-                    "is over.",
+                    "The reopen window of %(request)s closed on %(date)s.",
                     request=self.name,
-                    days=self.company_id.intervention_reopen_days,
+                    date=format_datetime(self.env, self._reopen_deadline()),
                 )
             )
 
+    def _reopen_deadline(self):
+        """Last instant the client may reopen the resolved request."""
+        self.ensure_one()
+        days = self.company_id.intervention_reopen_days
+        return self.date_resolved and self.date_resolved + timedelta(days=days)
+
     def _within_reopen_window(self, when=None):
         self.ensure_one()
-        if not self.date_resolved:
-            return False
-        when = when or fields.Datetime.now()
-        return when <= self.date_resolved + timedelta(
-            days=self.company_id.intervention_reopen_days
-        )
+        deadline = self._reopen_deadline()
+        return bool(deadline) and (when or fields.Datetime.now()) <= deadline
 
     def write(self, vals):
         if "state" not in vals:
             return super().write(vals)
         target = vals["state"]
-        self._check_transition(target, vals)
-        previous = {request.id: request.state for request in self}
+        # Rewriting the current state (an import re-saving a row) is no move.
+        moving = self.filtered(lambda r: r.state != target)
+        staying = self - moving
+        moving._check_transition(target, vals)
+        previous = {request.id: request.state for request in moving}
         now = fields.Datetime.now()
         # Requests get different timestamps (a first-time date is kept):
         # write once per group of identical values.
-        groups = {}
-        for request in self:
+        groups = {(): staying} if staying else {}
+        for request in moving:
             stamps = request._prepare_transition_values(target, now)
             key = tuple(sorted(stamps.items()))
             groups.setdefault(key, self.browse())
             groups[key] |= request
         for key, requests in groups.items():
             super(InterventionRequest, requests).write({**vals, **dict(key)})
-        self._apply_transition_effects(target, previous, now)
+        moving._apply_transition_effects(target, previous, now)
         return True
 
     def _prepare_transition_values(self, target, when):
@@ -155,7 +158,17 @@ class InterventionRequest(models.Model):
     def _open_waiting_freeze(self, when):
         reason = self.env.context.get("intervention_freeze_reason") or "client_info"
         note = self.env.context.get("intervention_freeze_note") or False
-        labels = dict(FREEZE_REASONS)
+        labels = dict(
+            self.env["intervention.freeze"]
+            ._fields["reason"]
+            ._description_selection(self.env)
+        )
+        if note:
+            body = self.env._(
+                "Frozen: %(reason)s (%(note)s).", reason=labels[reason], note=note
+            )
+        else:
+            body = self.env._("Frozen: %(reason)s.", reason=labels[reason])
         for request in self:
             if request.freeze_ids.filtered(lambda f: f.is_open and f.reason == reason):
                 continue
@@ -167,11 +180,7 @@ class InterventionRequest(models.Model):
                     "date_start": when,
                 }
             )
-            request.message_post(
-                body=self.env._("Frozen: %(reason)s.", reason=labels[reason])
-                + (f" {note}" if note else ""),
-                subtype_xmlid="mail.mt_note",
-            )
+            request.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _send_acknowledgement(self):
         """Acknowledge reception to the requester (reference, reception time,
@@ -212,7 +221,12 @@ class InterventionRequest(models.Model):
         if reason not in WAITING_FREEZE_REASONS:
             raise UserError(
                 self.env._(
-                    "%(reason)s is not a reason to wait on the client.", reason=reason
+                    "“%(reason)s” is not a reason to wait on the client.",
+                    reason=dict(
+                        self.env["intervention.freeze"]
+                        ._fields["reason"]
+                        ._description_selection(self.env)
+                    ).get(reason, reason),
                 )
             )
         self.with_context(
@@ -221,7 +235,7 @@ class InterventionRequest(models.Model):
 
     def action_open_wait_wizard(self):
         return self._open_wizard(
-            "intervention.request.wait.wizard", self.env._("Wait on the Client")
+            "intervention.request.wait.wizard", self.env._("Wait on Client")
         )
 
     def action_resume(self):
@@ -262,7 +276,7 @@ class InterventionRequest(models.Model):
 
     def action_open_cancel_wizard(self):
         return self._open_wizard(
-            "intervention.request.cancel.wizard", self.env._("Cancel or Reject")
+            "intervention.request.cancel.wizard", self.env._("Cancel / Reject")
         )
 
     def action_request_missing_info(self):
@@ -294,7 +308,7 @@ class InterventionRequest(models.Model):
     # ------------------------------------------------------------------
     def action_open_route_wizard(self):
         return self._open_wizard(
-            "intervention.request.route.wizard", self.env._("Escalate or Transfer")
+            "intervention.request.route.wizard", self.env._("Escalate / Transfer")
         )
 
     def _route(self, kind, reason, level=None, domain=None, user=None):

@@ -48,6 +48,8 @@ say "Template: $(grep -c '^msgid ' "$POT") msgid (header included)"
 if [ -f "$PO" ]; then
     say "Merging the template into ${PO#"$REPO_DIR"/}"
     msgmerge --quiet --update --no-fuzzy-matching --backup=none "$PO" "$POT"
+    # Strings removed from the code leave no obsolete entries behind.
+    msgattrib --no-obsolete -o "$PO" "$PO"
     untranslated="$(msgattrib --untranslated --no-obsolete "$PO" | grep -c '^msgid ' || true)"
     fuzzy="$(msgattrib --only-fuzzy --no-obsolete "$PO" | grep -c '^msgid ' || true)"
     # msgattrib prints the header (msgid "") with any non-empty selection.

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import InterventionCommon
@@ -140,6 +140,23 @@ class TestAccessRights(InterventionCommon):
             .with_user(self.user)
             .search([("id", "=", request_b.id)])
         )
+
+    def test_contract_of_other_company_refused(self):
+        client_b = self.env["res.partner"].create(
+            {"name": "Client B", "is_company": True}
+        )
+        calendar_b = self._create_calendar("B hours", days="01234", hours=[(8, 17)])
+        calendar_b.company_id = self.company_b
+        contract_b = self._create_contract(
+            client_b, company_id=self.company_b.id, resource_calendar_id=calendar_b.id
+        )
+        with self.assertRaisesRegex(UserError, "compan"):
+            contract_b.resource_calendar_id = self.calendar_business
+        contact_b = self._create_contact(client_b, "Bea B")
+        with self.assertRaisesRegex(UserError, "compan"):
+            self.env["intervention.request"].create(
+                {"requester_id": contact_b.id, "contract_id": contract_b.id}
+            )
 
     def test_user_of_both_companies_sees_only_active_ones(self):
         self.user.write({"company_ids": [(4, self.company_b.id)]})

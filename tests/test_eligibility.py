@@ -2,6 +2,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import InterventionCommon
@@ -286,6 +287,13 @@ class TestEligibility(InterventionCommon):
         self.assertEqual(request.contract_id, self.contract)
         self.assertFalse(request.contract_hint)
 
+    def test_hint_when_desk_cleared_the_contract(self):
+        request = self._create_request()
+        request.contract_id = False
+        self.assertEqual(request.contract_hint, "Choose the client's contract.")
+        request.date_received = datetime(2028, 1, 3, 9, 0)
+        self.assertIn("no contract in force", request.contract_hint)
+
     def test_two_contracts_left_for_the_desk(self):
         self._create_contract(self.client)
         request = self._create_request(contract_id=None)
@@ -296,5 +304,7 @@ class TestEligibility(InterventionCommon):
     def test_contract_of_other_client_refused(self):
         other = self.env["res.partner"].create({"name": "Other", "is_company": True})
         other_contract = self._create_contract(other)
-        with self.assertRaisesRegex(Exception, "is not a contract of"):
+        with self.assertRaisesRegex(
+            ValidationError, "belongs to Other, not to the client"
+        ):
             self._create_request(contract_id=other_contract.id)

@@ -45,13 +45,15 @@ class TestRequestState(InterventionCommon):
     @freeze_time("2026-03-10 12:00:00")
     def test_every_transition_pair(self):
         """Table-driven: each (state, target) pair is accepted exactly when the
-        transition table allows it, whatever calls write()."""
+        transition table allows it (or it is the current state, no move),
+        whatever calls write()."""
         for state, _label in STATES:
             for target, _target_label in STATES:
                 with self.subTest(state=state, target=target):
                     request = self._request_in(state)
                     vals = {"state": target, **EXTRA_VALUES.get(target, {})}
-                    if target in TRANSITIONS[state]:
+                    if target in TRANSITIONS[state] or target == state:
+                        # Writing the current state is accepted as no move.
                         request.write(vals)
                         self.assertEqual(request.state, target)
                     else:
@@ -59,13 +61,41 @@ class TestRequestState(InterventionCommon):
                             request.write(vals)
                         self.assertEqual(request.state, state)
 
+    def test_rewriting_current_state_is_no_move(self):
+        """An import re-saving a row with its state unchanged is accepted and
+        changes nothing (no new freeze, dates kept)."""
+        request = self._request_in("waiting")
+        freeze = request.freeze_ids
+        acknowledged = request.date_acknowledged
+        request.write({"state": "waiting", "summary": "Updated by import"})
+        self.assertEqual(request.freeze_ids, freeze)
+        self.assertEqual(request.date_acknowledged, acknowledged)
+        closed = self._request_in("closed")
+        closed.write({"state": "closed"})
+        mixed = self._request_in("received") | self._request_in("qualified")
+        with self.assertRaises(UserError):
+            mixed.write({"state": "received"})
+
     def test_final_states_are_final(self):
         for state in ("closed", "cancelled", "rejected"):
             self.assertFalse(TRANSITIONS[state], state)
 
+    def test_no_state_lists_itself(self):
+        for state, targets in TRANSITIONS.items():
+            self.assertNotIn(state, targets)
+
     def test_illegal_transition_message_names_request(self):
         request = self._create_request()
         with self.assertRaisesRegex(UserError, request.name.replace("/", "/")):
+            request.action_resolve()
+
+    def test_error_names_states_in_user_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["intervention_request"], ["fr_FR"], overwrite=True
+        )
+        request = self._create_request().with_context(lang="fr_FR")
+        with self.assertRaisesRegex(UserError, "Résolu"):
             request.action_resolve()
 
     def test_create_in_other_state_refused(self):

@@ -8,7 +8,7 @@ class InterventionRequestCancelWizard(models.TransientModel):
     responsibility, out of scope) may be billed (H1)."""
 
     _name = "intervention.request.cancel.wizard"
-    _description = "Cancel or Reject a Request"
+    _description = "Cancel / Reject"
 
     request_ids = fields.Many2many(
         "intervention.request", string="Requests", required=True

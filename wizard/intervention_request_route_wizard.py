@@ -9,7 +9,7 @@ class InterventionRequestRouteWizard(models.TransientModel):
     assign it, always with a reason (B5)."""
 
     _name = "intervention.request.route.wizard"
-    _description = "Escalate or Transfer a Request"
+    _description = "Escalate / Transfer"
 
     request_ids = fields.Many2many(
         "intervention.request", string="Requests", required=True

@@ -8,7 +8,7 @@ class InterventionRequestWaitWizard(models.TransientModel):
     """Put requests on hold waiting on the client, with the freeze reason."""
 
     _name = "intervention.request.wait.wizard"
-    _description = "Wait on the Client"
+    _description = "Wait on Client"
 
     request_ids = fields.Many2many(
         "intervention.request", string="Requests", required=True

@@ -1,0 +1,134 @@
+"""Take README screenshots of a running Odoo with headless Chromium.
+
+Usage (with the demo started by scripts/setup.sh):
+    python scripts/screenshots.py OUTPUT_DIR NAME=PATH [NAME=PATH ...]
+    e.g. docs/screenshots requests=/odoo/action-intervention_request.intervention_request_action
+
+Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
+IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium).
+Logs in through /web/session/authenticate, hands the session cookie to
+Chromium over the DevTools protocol, and saves one PNG per page.
+"""
+
+import base64
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import requests
+import websocket
+
+URL = os.environ.get("IR_URL", "http://127.0.0.1:8069")
+DB = os.environ.get("IR_DB", "intervention_demo")
+LOGIN = os.environ.get("IR_LOGIN", "admin")
+PASSWORD = os.environ.get("IR_PASSWORD", "admin")
+CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+DEBUG_PORT = 9333
+
+
+def login():
+    payload = {
+        "jsonrpc": "2.0",
+        "params": {"db": DB, "login": LOGIN, "password": PASSWORD},
+    }
+    response = requests.post(
+        f"{URL}/web/session/authenticate", json=payload, timeout=30
+    )
+    response.raise_for_status()
+    if response.json().get("error"):
+        sys.exit(f"Login failed: {response.json()['error']['data']['message']}")
+    return response.cookies["session_id"]
+
+
+class Page:
+    def __init__(self, ws_url):
+        self.ws = websocket.create_connection(ws_url, timeout=60)
+        self.next_id = 0
+
+    def call(self, method, **params):
+        self.next_id += 1
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+
+def page_socket():
+    for _attempt in range(50):
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{DEBUG_PORT}/json/list"
+            ) as answer:
+                targets = [t for t in json.load(answer) if t["type"] == "page"]
+            if targets:
+                return targets[0]["webSocketDebuggerUrl"]
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit("Chromium's DevTools endpoint did not answer.")
+
+
+def main(output_dir, shots):
+    output = pathlib.Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    session = login()
+    profile = tempfile.mkdtemp()
+    browser = subprocess.Popen(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--remote-debugging-port={DEBUG_PORT}",
+            "--window-size=1440,900",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = Page(page_socket())
+        page.call("Network.enable")
+        host = URL.split("//", 1)[1].split(":")[0].split("/")[0]
+        page.call(
+            "Network.setCookie", name="session_id", value=session, domain=host, path="/"
+        )
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1440,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        for name, path in shots:
+            page.call("Page.navigate", url=URL + path)
+            time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
+            data = page.call("Page.captureScreenshot", format="png")["data"]
+            target = output / f"{name}.png"
+            target.write_bytes(base64.b64decode(data))
+            print(f"{target} <- {path}")
+    finally:
+        browser.terminate()
+        browser.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], [arg.split("=", 1) for arg in sys.argv[2:]])

@@ -2,7 +2,8 @@
 
 Usage (with the demo started by scripts/setup.sh):
     python scripts/screenshots.py OUTPUT_DIR NAME=PATH [NAME=PATH ...]
-    e.g. docs/screenshots requests=/odoo/action-intervention_request.intervention_request_action
+    e.g. docs/screenshots \
+        requests=/odoo/action-intervention_request.intervention_request_action
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
 IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium).

@@ -26,6 +26,16 @@ class TestEligibility(InterventionCommon):
             self.assertFalse(request.coverage_reason)
             self.assertFalse(request.is_billable)
 
+    def _create_printer_bought_in_february(self):
+        """An asset acquired after the contract's start (2026-01-01)."""
+        return self.env["intervention.equipment"].create(
+            {
+                "name": "Laser printer",
+                "partner_id": self.client.id,
+                "acquisition_date": date(2026, 2, 1),
+            }
+        )
+
     def test_covered(self):
         request = self._create_request()
         self.assertVerdict(request, False)
@@ -126,13 +136,7 @@ class TestEligibility(InterventionCommon):
     def test_asset_bought_after_contract_not_covered(self):
         """Seed 004 §4.2: a printer bought after the contract was signed and
         not added to it is not covered."""
-        printer = self.env["intervention.equipment"].create(
-            {
-                "name": "Laser printer",
-                "partner_id": self.client.id,
-                "acquisition_date": date(2026, 2, 1),
-            }
-        )
+        printer = self._create_printer_bought_in_february()
         request = self._create_request(equipment_id=printer.id)
         self.assertVerdict(request, "equipment")
         self.assertIn("after contract", request.coverage_message)
@@ -149,13 +153,7 @@ class TestEligibility(InterventionCommon):
         self.assertVerdict(self._create_request(), False)
 
     def test_adding_the_asset_and_checking_again(self):
-        printer = self.env["intervention.equipment"].create(
-            {
-                "name": "Laser printer",
-                "partner_id": self.client.id,
-                "acquisition_date": date(2026, 2, 1),
-            }
-        )
+        printer = self._create_printer_bought_in_february()
         request = self._create_request(equipment_id=printer.id)
         self.assertVerdict(request, "equipment")
         self.contract.equipment_line_ids = [

@@ -14,8 +14,10 @@
         "security/intervention_request_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
         "data/intervention_service_data.xml",
         "data/mail_template_data.xml",
+        "views/intervention_sla_policy_views.xml",
         "views/intervention_domain_views.xml",
         "views/intervention_service_views.xml",
         "views/intervention_product_views.xml",
@@ -31,6 +33,7 @@
         "views/intervention_menus.xml",
     ],
     "demo": [
+        "demo/intervention_sla_demo.xml",
         "demo/intervention_demo.xml",
     ],
     "assets": {

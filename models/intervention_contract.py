@@ -114,6 +114,14 @@ class InterventionContract(models.Model):
         help="Calendar of the extended or on-call windows (e.g. 7/7 8:00-22:00). "
         "Required for extended and on-call coverage.",
     )
+    sla_policy_id = fields.Many2one(
+        "intervention.sla.policy",
+        string="SLA Policy",
+        tracking=True,
+        check_company=True,
+        help="Targets of the requests under this contract; the company's default "
+        "policy applies when empty.",
+    )
     has_gti = fields.Boolean(
         string="Guaranteed Intervention Time",
         tracking=True,
@@ -216,6 +224,23 @@ class InterventionContract(models.Model):
                     company
                 ).next_by_code("intervention.contract") or self.env._("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        clock_fields = {
+            "sla_policy_id",
+            "coverage_type",
+            "resource_calendar_id",
+            "coverage_calendar_id",
+        }
+        if clock_fields.intersection(vals):
+            self.env["intervention.request"].search(
+                [
+                    ("contract_id", "in", self.ids),
+                    ("state", "not in", ("closed", "cancelled", "rejected")),
+                ]
+            )._sla_sync()
+        return result
 
     def _compute_request_count(self):
         counts = dict(

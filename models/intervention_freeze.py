@@ -51,6 +51,25 @@ class InterventionFreeze(models.Model):
         "A request can have only one open freeze per reason.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        freezes = super().create(vals_list)
+        freezes.request_id._sla_sync()
+        return freezes
+
+    def write(self, vals):
+        requests = self.request_id
+        result = super().write(vals)
+        if {"date_start", "date_end", "request_id"}.intersection(vals):
+            (requests | self.request_id)._sla_sync()
+        return result
+
+    def unlink(self):
+        requests = self.request_id
+        result = super().unlink()
+        requests._sla_sync()
+        return result
+
     @api.depends("date_end")
     def _compute_is_open(self):
         for freeze in self:

@@ -477,17 +477,26 @@ class InterventionRequest(models.Model):
                 request.is_billable = False
                 request.billable_cause = False
 
-    @api.depends("freeze_ids.is_open")
+    @api.depends("freeze_ids.date_start", "freeze_ids.date_end")
     def _compute_is_frozen(self):
+        now = fields.Datetime.now()
         for request in self:
-            request.is_frozen = any(request.freeze_ids.mapped("is_open"))
+            request.is_frozen = request._is_frozen_at(now)
 
     def _search_is_frozen(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on the frozen flag."))
+        now = fields.Datetime.now()
         frozen = (
             self.env["intervention.freeze"]
-            ._search([("is_open", "=", True)])
+            ._search(
+                [
+                    ("date_start", "<=", now),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">", now),
+                ]
+            )
             .select("request_id")
         )
         positive = (operator == "=") == value

@@ -10,6 +10,13 @@ class ResCompany(models.Model):
         help="Days after resolution during which the client may reopen a request.",
     )
 
+    intervention_sla_policy_id = fields.Many2one(
+        "intervention.sla.policy",
+        string="Default SLA Policy",
+        domain="[('company_id', 'in', [id, False])]",
+        help="Applies to requests whose contract names no policy.",
+    )
+
     _intervention_reopen_days_positive = models.Constraint(
         "CHECK(intervention_reopen_days >= 0)",
         "The reopen window cannot be negative.",

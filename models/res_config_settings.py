@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.intervention_reopen_days",
         readonly=False,
     )
+    intervention_sla_policy_id = fields.Many2one(
+        related="company_id.intervention_sla_policy_id",
+        readonly=False,
+    )

@@ -6,3 +6,5 @@ from . import test_freeze
 from . import test_request_state
 from . import test_routing
 from . import test_ui
+from . import test_sla
+from . import test_business_time

@@ -63,7 +63,8 @@ class TestFreeze(InterventionCommon):
         other = self.env["intervention.freeze"].create(
             {
                 "request_id": request.id,
-                "reason": "out_of_hours",
+                "reason": "other",
+                "note": "Client on strike",
                 "date_start": datetime(2026, 3, 9, 20, 0),
             }
         )
@@ -74,17 +75,17 @@ class TestFreeze(InterventionCommon):
 
     def test_out_of_hours_freeze_survives_client_answer(self):
         """Only the waiting-on-client freezes end with the client's answer."""
-        request = self._qualified_request()
-        out_of_hours = self.env["intervention.freeze"].create(
-            {
-                "request_id": request.id,
-                "reason": "out_of_hours",
-                "date_start": datetime(2026, 3, 9, 20, 0),
-            }
-        )
+        # Monday 21:00 in Paris: held until Tuesday 9:00 (F4).
+        request = self._create_request(date_received=datetime(2026, 3, 9, 20, 0))
+        out_of_hours = request.freeze_ids
+        self.assertEqual(out_of_hours.reason, "out_of_hours")
+        self.assertEqual(out_of_hours.date_end, datetime(2026, 3, 10, 8, 0))
+        request.action_receive()
+        request.action_qualify()
         request.action_wait("client_info")
         request.action_resume()
-        self.assertTrue(out_of_hours.is_open)
+        self.assertTrue(out_of_hours.exists())
+        self.assertEqual(out_of_hours.date_end, datetime(2026, 3, 10, 8, 0))
 
     def test_freeze_cannot_end_before_start(self):
         request = self._qualified_request()

@@ -1,0 +1,237 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from ..tools import business_time
+from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
+
+# Fields whose change moves the SLA clocks (C3).
+SLA_TRIGGER_FIELDS = {
+    "severity",
+    "priority",
+    "kind",
+    "contract_id",
+    "sla_policy_id",
+    "date_received",
+    "state",
+    "date_onsite_assigned",
+    "date_onsite_arrival",
+    "company_id",
+}
+TARGET_ORDER = ("take_in_charge", "workaround", "resolution", "onsite")
+
+
+class InterventionRequest(models.Model):
+    """The request's SLA clocks (C1-C4, F4): which policy applies, on which
+    calendar, the targets' deadlines and statuses, and the out-of-hours freeze.
+    The arithmetic is in ``tools/business_time.py``; the targets are
+    ``intervention.request.sla`` records kept in step by ``_sla_sync``.
+    """
+
+    _inherit = "intervention.request"
+
+    sla_policy_id = fields.Many2one(
+        "intervention.sla.policy",
+        string="SLA Policy",
+        compute="_compute_sla_policy_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        check_company=True,
+    )
+    sla_ids = fields.One2many(
+        "intervention.request.sla", "request_id", string="SLA Targets"
+    )
+    sla_status = fields.Selection(
+        SLA_STATUSES,
+        string="SLA Status",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+    )
+    sla_deadline = fields.Datetime(
+        string="Next Deadline",
+        compute="_compute_sla_summary",
+        store=True,
+        index=True,
+        help="The nearest deadline of the targets still running.",
+    )
+    date_onsite_arrival = fields.Datetime(
+        string="Technician On Site", readonly=True, copy=False
+    )
+
+    @api.depends("contract_id.sla_policy_id", "company_id.intervention_sla_policy_id")
+    def _compute_sla_policy_id(self):
+        for request in self:
+            request.sla_policy_id = (
+                request.contract_id.sla_policy_id
+                or request.company_id.intervention_sla_policy_id
+            )
+
+    @api.depends("sla_ids.status", "sla_ids.deadline")
+    def _compute_sla_summary(self):
+        for request in self:
+            targets = request.sla_ids
+            statuses = set(targets.mapped("status"))
+            request.sla_status = next(
+                (s for s in STATUS_SEVERITY if s in statuses), False
+            )
+            pending = targets.filtered(
+                lambda t: t.deadline and t.status in ("running", "at_risk", "paused")
+            )
+            request.sla_deadline = min(pending.mapped("deadline")) if pending else False
+
+    # ------------------------------------------------------------------
+    # Triggers
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        requests._sla_sync()
+        return requests
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SLA_TRIGGER_FIELDS.intersection(vals):
+            self._sla_sync()
+        return result
+
+    def _sla_sync(self):
+        """Bring the SLA targets and the out-of-hours freeze of these requests
+        in line with their current data."""
+        if self.env.context.get("intervention_sla_syncing") or not self:
+            return
+        # Targets are the engine's, never the user's: users only read them.
+        self.env["intervention.request.sla"].sudo().with_context(
+            intervention_sla_syncing=True
+        )._sync_requests(self.sudo())
+
+    def action_onsite_arrival(self):
+        """The field technician is on site: meets the on-site GTI."""
+        for request in self.filtered(lambda r: not r.date_onsite_arrival):
+            request.date_onsite_arrival = fields.Datetime.now()
+
+    # ------------------------------------------------------------------
+    # What the engine reads
+    # ------------------------------------------------------------------
+    def _sla_calendar(self):
+        """(calendar, count public holidays) the clocks run on: the
+        contract's business hours, or its own extended / on-call windows
+        (C2), which run on public holidays; else the company's calendar."""
+        self.ensure_one()
+        contract = self.contract_id
+        if (
+            contract
+            and contract.coverage_type != "business"
+            and contract.coverage_calendar_id
+        ):
+            return contract.coverage_calendar_id, False
+        if contract:
+            return contract.resource_calendar_id, True
+        return self.company_id.resource_calendar_id, True
+
+    def _sla_targets(self):
+        """(target type, policy line, clock start) of each target that applies.
+
+        Change requests carry no SLA (B1); the on-site GTI starts at the
+        on-site assignment (B3), the others at reception."""
+        self.ensure_one()
+        policy = self.sla_policy_id
+        if not policy or self.kind != "incident":
+            return []
+        targets = []
+        for target_type in TARGET_ORDER:
+            start = (
+                self.date_onsite_assigned
+                if target_type == "onsite"
+                else self.date_received
+            )
+            if not start:
+                continue
+            line = policy._find_line(target_type, self.severity, self.priority)
+            if line:
+                targets.append((target_type, line, start))
+        return targets
+
+    def _sla_reached(self, target_type):
+        """When the target was met, or False while it is not."""
+        self.ensure_one()
+        resolved = self.date_resolved if self.state in ("resolved", "closed") else False
+        if target_type == "take_in_charge":
+            return self.date_qualified
+        if target_type == "workaround":
+            return self.date_workaround or resolved
+        if target_type == "resolution":
+            return resolved
+        return self.date_onsite_arrival
+
+    def _sla_freezes(self, now):
+        """The request's freezes as (start, end) pairs; a running freeze ends
+        now (the clock is paused until it closes)."""
+        self.ensure_one()
+        return [
+            (freeze.date_start, freeze.date_end or max(now, freeze.date_start))
+            for freeze in self.freeze_ids
+        ]
+
+    def _is_frozen_at(self, instant):
+        self.ensure_one()
+        return any(
+            freeze.date_start <= instant
+            and (not freeze.date_end or instant < freeze.date_end)
+            for freeze in self.freeze_ids
+        )
+
+    def _sync_out_of_hours_freeze(self, timeline):
+        """F4: a request received outside the covered hours is frozen from its
+        reception to the next covered period."""
+        Freeze = self.env["intervention.freeze"]
+        to_create = []
+        for request in self:
+            current = request.freeze_ids.filtered(lambda f: f.reason == "out_of_hours")
+            received = request.date_received
+            if timeline.is_working(received):
+                current.unlink()
+                continue
+            opening = business_time.to_naive_utc(timeline.next_opening(received))
+            if len(current) == 1:
+                if (current.date_start, current.date_end) != (received, opening):
+                    current.write({"date_start": received, "date_end": opening})
+                continue
+            current.unlink()
+            to_create.append(
+                {
+                    "request_id": request.id,
+                    "reason": "out_of_hours",
+                    "date_start": received,
+                    "date_end": opening,
+                    "note": self.env._("Held until the next covered period"),
+                }
+            )
+        if to_create:
+            Freeze.create(to_create)
+
+    # ------------------------------------------------------------------
+    # Search helpers for the views
+    # ------------------------------------------------------------------
+    @api.model
+    def _sla_requests_on_calendars(self, calendars=None):
+        """Open requests whose clocks run on ``calendars`` (None: all)."""
+        domain = Domain(
+            "state", "not in", ("closed", "cancelled", "rejected")
+        ) & Domain("sla_ids", "!=", False)
+        if calendars is not None:
+            contracts = self.env["intervention.contract"].search(
+                [
+                    "|",
+                    ("resource_calendar_id", "in", calendars.ids),
+                    ("coverage_calendar_id", "in", calendars.ids),
+                ]
+            )
+            companies = self.env["res.company"].search(
+                [("resource_calendar_id", "in", calendars.ids)]
+            )
+            domain &= Domain("contract_id", "in", contracts.ids) | (
+                Domain("contract_id", "=", False)
+                & Domain("company_id", "in", companies.ids)
+            )
+        return self.search(domain)

@@ -1,6 +1,8 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
@@ -269,17 +271,8 @@ class InterventionRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._assign_references(vals_list)
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("intervention.request")
-                )
             if vals.get("state", "new") != "new":
                 raise UserError(
                     self.env._(
@@ -293,6 +286,53 @@ class InterventionRequest(models.Model):
                     .support_level
                 )
         return super().create(vals_list)
+
+    @api.model
+    def _assign_references(self, vals_list):
+        """Give each new request its reference, reserving the numbers of a
+        batch in one query per company."""
+        new_name = self.env._("New")
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == new_name:
+                by_company[vals.get("company_id") or self.env.company.id].append(vals)
+        for company_id, company_vals in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            names = self._reserve_references(company, len(company_vals))
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name
+
+    @api.model
+    def _reserve_references(self, company, count):
+        """``count`` references from ``company``'s request sequence: one
+        ``nextval`` per batch where the sequence allows it (standard, without
+        date ranges), else one number at a time as Odoo does."""
+        sequence = self.env["ir.sequence"].search(
+            [
+                ("code", "=", "intervention.request"),
+                ("company_id", "in", [company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            raise UserError(
+                self.env._(
+                    "No sequence numbers the intervention requests of %(company)s.",
+                    company=company.name,
+                )
+            )
+        sequence = sequence.with_company(company)
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _index in range(count)]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for (number,) in rows]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new(self):

@@ -36,8 +36,39 @@ class InterventionSlaPolicy(models.Model):
         priority, then severity, then priority, then neither), the first by
         sequence among equals. Empty when the policy sets no target."""
         self.ensure_one()
-        best, best_rank = self.env["intervention.sla.policy.line"], -1
-        for line in self.line_ids.sorted("sequence"):
+        return (
+            self._line_table().get((target_type, severity, priority))
+            or self.env["intervention.sla.policy.line"]
+        )
+
+    def _line_table(self):
+        """{(target type, severity, priority): line} for every combination,
+        built once per policy and transaction (the SLA engine asks for it for
+        every request of a batch)."""
+        cache = self.env.cr.cache.setdefault("intervention_sla_line_tables", {})
+        key = (
+            self.id,
+            tuple(self.line_ids.ids),
+            tuple(self.line_ids.mapped("write_date")),
+        )
+        if key not in cache:
+            table = {}
+            lines = self.line_ids.sorted("sequence")
+            severities = self.env["intervention.sla.policy.line"]._fields["severity"]
+            priorities = self.env["intervention.sla.policy.line"]._fields["priority"]
+            for target_type in set(lines.mapped("target_type")):
+                for severity, _label in severities.selection:
+                    for priority, _label in priorities.selection:
+                        table[target_type, severity, priority] = self._best_line(
+                            lines, target_type, severity, priority
+                        )
+            cache[key] = table
+        return cache[key]
+
+    @staticmethod
+    def _best_line(lines, target_type, severity, priority):
+        best, best_rank = None, -1
+        for line in lines:
             if line.target_type != target_type:
                 continue
             if line.severity and line.severity != severity:

@@ -107,6 +107,27 @@ class TestRequestState(InterventionCommon):
         self.assertTrue(first.name.startswith("DIT/"))
         self.assertNotEqual(first.name, second.name)
 
+    def test_batch_references_are_consecutive(self):
+        requests = self.env["intervention.request"].create(
+            [
+                {"requester_id": self.contact.id, "summary": f"Batch {i}"}
+                for i in range(5)
+            ]
+        )
+        numbers = [int(name.rsplit("/", 1)[1]) for name in requests.mapped("name")]
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 5)))
+
+    def test_references_with_date_range_sequence(self):
+        sequence = self.env.ref("intervention_request.seq_intervention_request")
+        sequence.write({"use_date_range": True, "prefix": "DIT/%(range_year)s/"})
+        requests = self.env["intervention.request"].create(
+            [{"requester_id": self.contact.id} for _i in range(2)]
+        )
+        self.assertEqual(len(set(requests.mapped("name"))), 2)
+        self.assertTrue(
+            all(name.startswith("DIT/20") for name in requests.mapped("name"))
+        )
+
     def test_buttons_stamp_dates(self):
         request = self._create_request()
         with freeze_time("2026-03-10 10:05:00"):

@@ -318,7 +318,8 @@ class InterventionRequest(models.Model):
         if not sequence:
             raise UserError(
                 self.env._(
-                    "No sequence numbers the intervention requests of %(company)s.",
+                    "No sequence is set up to number the intervention requests of "
+                    "%(company)s.",
                     company=company.name,
                 )
             )

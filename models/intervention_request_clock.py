@@ -56,7 +56,7 @@ class InterventionRequest(models.Model):
         help="The nearest deadline of the targets still running.",
     )
     date_onsite_arrival = fields.Datetime(
-        string="Technician On Site", readonly=True, copy=False
+        string="Technician Arrived On", readonly=True, copy=False
     )
 
     @api.depends("contract_id.sla_policy_id", "company_id.intervention_sla_policy_id")
@@ -106,7 +106,7 @@ class InterventionRequest(models.Model):
         )._sync_requests(self.sudo())
 
     def action_onsite_arrival(self):
-        """The field technician is on site: meets the on-site GTI."""
+        """Record the field technician's arrival: it reaches the on-site GTI target."""
         for request in self.filtered(lambda r: not r.date_onsite_arrival):
             request.date_onsite_arrival = fields.Datetime.now()
 
@@ -162,7 +162,8 @@ class InterventionRequest(models.Model):
             return self.date_workaround or resolved
         if target_type == "resolution":
             return resolved
-        return self.date_onsite_arrival
+        # On site: the technician's arrival, else the fix he brought there.
+        return self.date_onsite_arrival or self.date_workaround or resolved
 
     def _sla_freezes(self, now):
         """The request's freezes as (start, end) pairs; a running freeze ends

@@ -25,8 +25,8 @@ STATUS_SEVERITY = [
     "paused",
     "running",
     "met",
-    "no_target",
     "cancelled",
+    "no_target",
 ]
 PENDING_STATUSES = ("running", "at_risk", "paused")
 # Calendar days fetched beyond the latest start, grown when too short.
@@ -61,7 +61,7 @@ class InterventionRequestSla(models.Model):
     note = fields.Char()
     date_start = fields.Datetime(string="Clock Start")
     deadline = fields.Datetime()
-    date_at_risk = fields.Datetime(string="At Risk From")
+    date_at_risk = fields.Datetime(string="At Risk On")
     date_reached = fields.Datetime(string="Reached On")
     business_hours_used = fields.Float(
         help="Business hours from the clock start to the target being reached, freezes "

@@ -372,6 +372,24 @@ class TestSla(InterventionCommon):
             request.action_onsite_arrival()
         self.assertEqual(onsite.status, "met")
 
+    def test_onsite_gti_met_by_the_fix_on_site(self):
+        request = self._request()
+        with freeze_time("2026-03-10 13:00:00"):
+            request.action_receive()
+            request.action_qualify()
+            request.action_assign_onsite(self.technician)
+        with freeze_time("2026-03-10 14:00:00"):
+            request.action_resolve()
+        onsite = self._target(request, "onsite")
+        self.assertEqual(
+            (onsite.status, onsite.date_reached), ("met", datetime(2026, 3, 10, 14, 0))
+        )
+
+    def test_rejected_request_summary(self):
+        request = self._request(severity="minor")
+        request.action_reject("out_of_scope")
+        self.assertEqual(request.sla_status, "cancelled")
+
     def test_oncall_contract_counts_on_its_windows(self):
         """C2: an on-call contract counts on its own 7/7 calendar."""
         self.contract.write(

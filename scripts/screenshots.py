@@ -6,7 +6,8 @@ Usage (with the demo started by scripts/setup.sh):
         requests=/odoo/action-intervention_request.intervention_request_action
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
-IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium).
+IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium), IR_SHOT_WIDTH /
+IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds per page, 4).
 Logs in through /web/session/authenticate, hands the session cookie to
 Chromium over the DevTools protocol, and saves one PNG per page.
 """
@@ -31,6 +32,8 @@ LOGIN = os.environ.get("IR_LOGIN", "admin")
 PASSWORD = os.environ.get("IR_PASSWORD", "admin")
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
 DEBUG_PORT = 9333
+WIDTH = int(os.environ.get("IR_SHOT_WIDTH", "1440"))
+HEIGHT = int(os.environ.get("IR_SHOT_HEIGHT", "900"))
 
 
 def login():
@@ -96,7 +99,7 @@ def main(output_dir, shots):
             "--hide-scrollbars",
             f"--user-data-dir={profile}",
             f"--remote-debugging-port={DEBUG_PORT}",
-            "--window-size=1440,900",
+            f"--window-size={WIDTH},{HEIGHT}",
             "about:blank",
         ],
         stdout=subprocess.DEVNULL,
@@ -111,8 +114,8 @@ def main(output_dir, shots):
         )
         page.call(
             "Emulation.setDeviceMetricsOverride",
-            width=1440,
-            height=900,
+            width=WIDTH,
+            height=HEIGHT,
             deviceScaleFactor=1,
             mobile=False,
         )

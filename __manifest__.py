@@ -18,6 +18,7 @@
         "data/intervention_service_data.xml",
         "data/mail_template_data.xml",
         "views/intervention_sla_policy_views.xml",
+        "views/intervention_escalation_ladder_views.xml",
         "views/intervention_domain_views.xml",
         "views/intervention_service_views.xml",
         "views/intervention_product_views.xml",
@@ -34,6 +35,7 @@
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
+        "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
     ],
     "assets": {

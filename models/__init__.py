@@ -11,9 +11,12 @@ from . import intervention_contract
 from . import intervention_contract_equipment
 from . import intervention_sla_policy
 from . import intervention_sla_policy_line
+from . import intervention_escalation_ladder
+from . import intervention_escalation_level
 from . import intervention_freeze
 from . import intervention_request_routing
 from . import intervention_request
 from . import intervention_request_workflow
 from . import intervention_request_sla
+from . import intervention_request_escalation
 from . import intervention_request_clock

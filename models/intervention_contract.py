@@ -122,6 +122,14 @@ class InterventionContract(models.Model):
         help="Targets of the requests under this contract; the company's default "
         "policy applies when empty.",
     )
+    escalation_ladder_id = fields.Many2one(
+        "intervention.escalation.ladder",
+        tracking=True,
+        check_company=True,
+    )
+    support_manager_id = fields.Many2one("res.users", tracking=True)
+    technical_director_id = fields.Many2one("res.users", tracking=True)
+    general_manager_id = fields.Many2one("res.users", tracking=True)
     has_gti = fields.Boolean(
         string="Guaranteed Intervention Time",
         tracking=True,
@@ -229,6 +237,7 @@ class InterventionContract(models.Model):
         result = super().write(vals)
         clock_fields = {
             "sla_policy_id",
+            "escalation_ladder_id",
             "coverage_type",
             "resource_calendar_id",
             "coverage_calendar_id",

@@ -55,6 +55,14 @@ class InterventionRequest(models.Model):
         index=True,
         help="The nearest deadline of the targets still running.",
     )
+    escalation_cycle = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Escalation levels fire once per cycle; reopening starts a new one.",
+    )
+    escalation_ids = fields.One2many(
+        "intervention.request.escalation", "request_id", string="Escalations"
+    )
     date_onsite_arrival = fields.Datetime(
         string="Technician Arrived On", readonly=True, copy=False
     )
@@ -101,9 +109,12 @@ class InterventionRequest(models.Model):
         if self.env.context.get("intervention_sla_syncing") or not self:
             return
         # Targets are the engine's, never the user's: users only read them.
-        self.env["intervention.request.sla"].sudo().with_context(
-            intervention_sla_syncing=True
-        )._sync_requests(self.sudo())
+        env = self.sudo().with_context(intervention_sla_syncing=True).env
+        requests = self.sudo().with_env(env)
+        timelines = env["intervention.request.sla"]._sync_requests(requests)
+        env["intervention.request.escalation"]._sync_requests(
+            requests.exists(), timelines
+        )
 
     def action_onsite_arrival(self):
         """Record the field technician's arrival: it reaches the on-site GTI target."""

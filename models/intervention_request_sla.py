@@ -120,10 +120,11 @@ class InterventionRequestSla(models.Model):
     def _sync_requests(self, requests):
         """Create, update or remove the SLA targets of ``requests`` and their
         out-of-hours freezes, fetching each calendar's working time once for
-        the whole batch."""
+        the whole batch. Returns the timelines used, by calendar key."""
         requests = requests.exists()
+        timelines = {}
         if not requests:
-            return
+            return timelines
         now = fields.Datetime.now()
         existing = self.search([("request_id", "in", requests.ids)])
         by_key = {
@@ -137,6 +138,7 @@ class InterventionRequestSla(models.Model):
             if not calendar:
                 continue
             timeline = self._timeline_for(calendar, holidays, group, now)
+            timelines[calendar, holidays] = timeline
             group._sync_out_of_hours_freeze(timeline)
             for request in group:
                 freezes = request._sla_freezes(now)
@@ -145,6 +147,7 @@ class InterventionRequestSla(models.Model):
                         request, target_type, line, start, freezes, timeline, now
                     )
         self._apply(by_key, wanted)
+        return timelines
 
     @api.model
     def _timeline_for(self, calendar, holidays, requests, now, days=HORIZON_DAYS):

@@ -139,6 +139,9 @@ class InterventionRequest(models.Model):
             values[first_field] = when
         if target == "waiting":
             values["state_before_waiting"] = self.state
+        if target == "reopened":
+            # Escalation levels fire once per cycle (D4): a new one starts.
+            values["escalation_cycle"] = self.escalation_cycle + 1
         return values
 
     def _apply_transition_effects(self, target, previous, when):

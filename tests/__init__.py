@@ -8,3 +8,4 @@ from . import test_routing
 from . import test_ui
 from . import test_sla
 from . import test_business_time
+from . import test_escalation

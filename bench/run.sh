@@ -15,5 +15,5 @@ say "Installing $ADDON_NAME in the scratch database $DB"
     --stop-after-init --http-port $((20000 + $$ % 1000)) --log-level=warn ||
     die "Installing the addon failed."
 say "Running bench/$SCRIPT"
-"$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$DB" \
+BENCH_DIR="$REPO_DIR/bench" "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$DB" \
     --http-port $((21000 + $$ % 1000)) --log-level=warn <"$REPO_DIR/bench/$SCRIPT"

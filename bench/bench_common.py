@@ -1,0 +1,152 @@
+"""Set-up shared by the benchmarks (imported from scripts run by run.sh)."""
+
+import random
+import time
+from datetime import date, datetime, timedelta
+
+from odoo import sql_db
+
+QUIET = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+FRENCH_HOLIDAYS = [
+    date(2026, 1, 1), date(2026, 4, 6), date(2026, 5, 1), date(2026, 5, 8),
+    date(2026, 5, 14), date(2026, 5, 25), date(2026, 7, 14), date(2026, 8, 15),
+    date(2026, 11, 1), date(2026, 11, 11), date(2026, 12, 25), date(2027, 1, 1),
+    date(2027, 3, 29), date(2027, 5, 1), date(2027, 5, 6), date(2027, 5, 8),
+    date(2027, 5, 17), date(2027, 7, 14), date(2027, 8, 15), date(2027, 11, 1),
+    date(2027, 11, 11), date(2027, 12, 25),
+]  # fmt: skip
+
+
+def quiet_env(env):
+    return env(context=dict(env.context, **QUIET))
+
+
+def make_calendar(env, name, days, hours):
+    attendances = [
+        (0, 0, {"name": f"{d} {a}-{b}", "dayofweek": d, "hour_from": a, "hour_to": b,
+                "day_period": "morning" if a < 12 else "afternoon"})
+        for d in days for a, b in hours
+    ]  # fmt: skip
+    return env["resource.calendar"].create(
+        {"name": name, "tz": "Europe/Paris", "attendance_ids": attendances}
+    )
+
+
+def add_french_holidays(env):
+    env["resource.calendar.leaves"].create(
+        [
+            {
+                "name": f"Holiday {day}",
+                "calendar_id": False,
+                "date_from": datetime.combine(day, datetime.min.time())
+                - timedelta(hours=2),
+                "date_to": datetime.combine(day, datetime.min.time())
+                + timedelta(hours=22),
+            }
+            for day in FRENCH_HOLIDAYS
+        ]
+    )
+
+
+def setup_contracts(env, ladder=None):
+    """Three calendars, one policy (seed 003 table), one contract each."""
+    add_french_holidays(env)
+    calendars = [
+        make_calendar(env, "Bench Mon-Fri 9-18", "01234", [(9, 18)]),
+        make_calendar(env, "Bench split 9-12/14-17:30", "01234", [(9, 12), (14, 17.5)]),
+        make_calendar(env, "Bench 7/7 8-22", "0123456", [(8, 22)]),
+    ]
+
+    def line(target, duration, unit, severity):
+        return (0, 0, {"target_type": target, "duration": duration, "unit": unit,
+                       "severity": severity})  # fmt: skip
+
+    policy = env["intervention.sla.policy"].create(
+        {
+            "name": "Bench policy",
+            "line_ids": [
+                line("take_in_charge", 3, "hours", "blocking"),
+                line("workaround", 24, "hours", "blocking"),
+                line("resolution", 5, "days", "blocking"),
+                line("take_in_charge", 3, "hours", "major"),
+                line("workaround", 72, "hours", "major"),
+                line("resolution", 8, "days", "major"),
+                line("take_in_charge", 2, "days", "minor"),
+                line("resolution", 0, "none", "minor"),
+            ],
+        }
+    )
+    contracts = []
+    for index, calendar in enumerate(calendars):
+        client = env["res.partner"].create(
+            {"name": f"Bench client {index}", "is_company": True}
+        )
+        contact = env["res.partner"].create(
+            {
+                "name": f"Bench contact {index}",
+                "parent_id": client.id,
+                "email": f"c{index}@bench.example",
+            }
+        )
+        values = {
+            "partner_id": client.id,
+            "date_start": date(2026, 1, 1),
+            "resource_calendar_id": calendar.id,
+            "sla_policy_id": policy.id,
+            "escalation_ladder_id": ladder.id if ladder else False,
+            "support_manager_id": env.user.id,
+        }
+        if index == 2:
+            values.update(coverage_type="oncall", coverage_calendar_id=calendar.id)
+        contract = env["intervention.contract"].create(values)
+        contract.action_activate()
+        contracts.append((contract, contact))
+    return calendars, policy, contracts
+
+
+def request_values(contracts, count, start, spread_minutes):
+    values = []
+    for _index in range(count):
+        contract, contact = random.choice(contracts)
+        values.append(
+            {
+                "contract_id": contract.id,
+                "requester_id": contact.id,
+                "summary": "Bench request",
+                "severity": random.choice(["blocking", "major", "minor"]),
+                "channel": "portal",
+                "date_received": start
+                + timedelta(minutes=random.randrange(0, spread_minutes)),
+            }
+        )
+    return values
+
+
+def timed_create(env, values, batch):
+    """Create requests in batches; (requests, seconds, queries)."""
+    Request = env["intervention.request"]
+    ids = []
+    queries_before, t0 = sql_db.sql_counter, time.perf_counter()
+    for offset in range(0, len(values), batch):
+        ids += Request.create(values[offset : offset + batch]).ids
+        env.flush_all()
+        env.invalidate_all()
+    return (
+        Request.browse(ids),
+        time.perf_counter() - t0,
+        sql_db.sql_counter - queries_before,
+    )
+
+
+def measure(env, function):
+    """Run ``function`` until it returns a falsy value; (seconds, queries, calls)."""
+    queries_before, t0, calls = sql_db.sql_counter, time.perf_counter(), 0
+    while function():
+        calls += 1
+    env.invalidate_all()
+    return time.perf_counter() - t0, sql_db.sql_counter - queries_before, calls

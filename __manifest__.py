@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "data/intervention_service_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_followup.xml",
         "views/intervention_sla_policy_views.xml",
         "views/intervention_escalation_ladder_views.xml",
         "views/intervention_domain_views.xml",
@@ -26,6 +27,7 @@
         "views/intervention_contract_views.xml",
         "views/intervention_freeze_views.xml",
         "views/intervention_request_views.xml",
+        "views/intervention_request_followup_views.xml",
         "views/intervention_request_routing_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/intervention_request_wait_wizard_views.xml",
@@ -35,6 +37,7 @@
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
+        "demo/intervention_followup_demo.xml",
         "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
     ],

@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_company_followup
 from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
@@ -11,6 +12,7 @@ from . import intervention_contract
 from . import intervention_contract_equipment
 from . import intervention_sla_policy
 from . import intervention_sla_policy_line
+from . import intervention_sla_policy_reminder
 from . import intervention_escalation_ladder
 from . import intervention_escalation_level
 from . import intervention_freeze
@@ -20,3 +22,4 @@ from . import intervention_request_workflow
 from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
+from . import intervention_request_followup

@@ -85,7 +85,21 @@ class InterventionRequest(models.Model):
                         request=self.name,
                     )
                 )
-        if target == "reopened" and not self._within_reopen_window():
+        if target == "reopened":
+            self._check_can_reopen()
+
+    def _check_can_reopen(self):
+        """Reopen a resolved request within the window, or resume a reopened
+        request that was waiting on the client (not a way round the window)."""
+        if self.state == "waiting":
+            if self.state_before_waiting != "reopened":
+                raise UserError(
+                    self.env._(
+                        "%(request)s was not reopened before waiting on the client.",
+                        request=self.name,
+                    )
+                )
+        elif not self._within_reopen_window():
             raise UserError(
                 self.env._(
                     "The reopen window of %(request)s closed on %(date)s.",

@@ -46,6 +46,7 @@ TRANSITIONS = {
         "in_progress",
         "onsite",
         "workaround",
+        "reopened",
         "resolved",
         "closed",
         "cancelled",

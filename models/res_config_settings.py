@@ -12,3 +12,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.intervention_sla_policy_id",
         readonly=False,
     )
+    intervention_duty_desk_email = fields.Char(
+        related="company_id.intervention_duty_desk_email",
+        readonly=False,
+    )

@@ -9,3 +9,4 @@ from . import test_ui
 from . import test_sla
 from . import test_business_time
 from . import test_escalation
+from . import test_followup

@@ -23,6 +23,9 @@ PATHS = {
     "cancelled": ["cancelled"],
     "rejected": ["rejected"],
 }
+# Legal moves that need a prior state: waiting -> reopened resumes a request
+# that was reopened (the path to "waiting" here goes through "qualified").
+NEEDS_PRIOR_STATE = {("waiting", "reopened")}
 # What each target needs besides the state itself.
 EXTRA_VALUES = {
     "cancelled": {"cancel_reason": "withdrawn"},
@@ -52,7 +55,11 @@ class TestRequestState(InterventionCommon):
                 with self.subTest(state=state, target=target):
                     request = self._request_in(state)
                     vals = {"state": target, **EXTRA_VALUES.get(target, {})}
-                    if target in TRANSITIONS[state] or target == state:
+                    if (state, target) in NEEDS_PRIOR_STATE:
+                        # Only back to where it was before waiting.
+                        with self.assertRaisesRegex(UserError, "before waiting"):
+                            request.write(vals)
+                    elif target in TRANSITIONS[state] or target == state:
                         # Writing the current state is accepted as no move.
                         request.write(vals)
                         self.assertEqual(request.state, target)
@@ -210,7 +217,15 @@ class TestRequestState(InterventionCommon):
         self.assertEqual(request.state, "resolved")
 
     def test_resume_returns_to_previous_state(self):
-        for state in ("received", "qualified", "in_progress", "onsite", "workaround"):
+        states = (
+            "received",
+            "qualified",
+            "in_progress",
+            "onsite",
+            "workaround",
+            "reopened",
+        )
+        for state in states:
             with self.subTest(state=state):
                 request = self._request_in(state)
                 request.action_wait("client_tests")

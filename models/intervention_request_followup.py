@@ -1,0 +1,586 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command, Domain
+from odoo.tools import format_datetime
+
+from ..tools import business_time
+from .intervention_sla_policy_reminder import REMINDER_COUNT
+from .request_lifecycle import WAITING_FREEZE_REASONS
+
+_logger = logging.getLogger(__name__)
+
+# States in which a request awaits an action from us whatever the messages say
+# (acknowledge, call back, look at the reopened request).
+AWAITING_STATES = ("new", "received", "reopened")
+# States with nothing left to answer: the digest leaves them out.
+ANSWERED_STATES = ("resolved", "closed", "cancelled", "rejected")
+# A scheduled follow-up that failed on a request is retried after this delay:
+# a request that keeps failing neither blocks its batch nor spins the cron.
+RETRY_DELAY = timedelta(hours=1)
+# Calendar days of working time fetched beyond the latest start, on top of
+# twice the business days asked; grown 4x while too short.
+HORIZON_MARGIN_DAYS = 30
+
+TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
+TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
+TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
+TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
+
+
+class InterventionRequest(models.Model):
+    """Follow-up of the conversation with the client (F1-F3, B3):
+
+    - waiting-on-client reminders by severity, restarted by each client
+      answer, then the automatic closure (seed 003 1.4.2);
+    - the resolution notice and the reopen window: a client answer within
+      the window reopens the request, after it the request is closed for good
+      (seed 000 3.01.V);
+    - who spoke last (client or us), for the daily digest of the requests
+      awaiting our answer (seed 002).
+
+    The scheduled actions share one skeleton (``_run_followup_batch``): due
+    rows through an index, row locks skipping what another worker holds, a
+    re-check, then act and mark each request in its own savepoint.
+    """
+
+    _inherit = "intervention.request"
+
+    followup_cycle_start = fields.Datetime(
+        string="Waiting Cycle Start",
+        readonly=True,
+        copy=False,
+        help="Start of the current (or last) waiting cycle: entering Waiting on "
+        "Client, or the client's last answer. Reminders count from here.",
+    )
+    reminder_count = fields.Integer(
+        string="Reminders Sent",
+        readonly=True,
+        copy=False,
+        help="Reminders sent to the client in the current (or last) waiting cycle.",
+    )
+    date_last_reminder = fields.Datetime(
+        string="Last Reminder On", readonly=True, copy=False
+    )
+    date_next_reminder = fields.Datetime(
+        string="Next Reminder",
+        compute="_compute_followup_dates",
+        store=True,
+        index="btree_not_null",
+        help="When the next reminder goes to the client, in business days from the "
+        "start of the waiting cycle (the SLA policy's reminder schedule).",
+    )
+    date_auto_close = fields.Datetime(
+        string="Automatic Closure On",
+        compute="_compute_followup_dates",
+        store=True,
+        index="btree_not_null",
+        help="Without an answer to the third reminder, the request is closed then.",
+    )
+    followup_retry_at = fields.Datetime(
+        string="Follow-up Retry After",
+        readonly=True,
+        copy=False,
+        help="A scheduled follow-up failed on this request (see the server log); "
+        "it is tried again from this instant.",
+    )
+    date_last_client_message = fields.Datetime(
+        string="Last Client Answer", readonly=True, copy=False
+    )
+    date_last_staff_message = fields.Datetime(
+        string="Last Answer From Us", readonly=True, copy=False
+    )
+    awaiting_answer = fields.Boolean(
+        string="Awaiting Our Answer",
+        compute="_compute_awaiting_answer",
+        store=True,
+        help="The client wrote after our last answer, or the request is new, "
+        "received or reopened.",
+    )
+    date_reopen_deadline = fields.Datetime(
+        string="Reopen Until",
+        compute="_compute_date_reopen_deadline",
+        store=True,
+        index="btree_not_null",
+        help="While resolved: the client may reopen until then; afterwards the "
+        "request is closed for good.",
+    )
+
+    _awaiting_answer_idx = models.Index(
+        "(company_id, date_received) WHERE awaiting_answer"
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "state",
+        "severity",
+        "sla_policy_id",
+        "contract_id",
+        "company_id",
+        "followup_cycle_start",
+        "reminder_count",
+        "date_last_reminder",
+        "sla_policy_id.reminder_line_ids.severity",
+        "sla_policy_id.reminder_line_ids.reminder_1_days",
+        "sla_policy_id.reminder_line_ids.reminder_2_days",
+        "sla_policy_id.reminder_line_ids.reminder_3_days",
+        "sla_policy_id.reminder_line_ids.close_after_days",
+    )
+    def _compute_followup_dates(self):
+        steps = {request: request._followup_next_step() for request in self}
+        instants = self._followup_business_instants(
+            {request: step[1:] for request, step in steps.items() if step}
+        )
+        for request in self:
+            step = steps[request]
+            instant = instants.get(request, False)
+            request.date_next_reminder = (
+                instant if step and step[0] == "reminder" else False
+            )
+            request.date_auto_close = instant if step and step[0] == "close" else False
+
+    def _followup_next_step(self):
+        """("reminder" or "close", start, business days) of the next scheduled
+        follow-up of a waiting request, None when nothing is scheduled.
+
+        Reminder N falls N's delay after the start of the waiting cycle (not
+        after the previous reminder); the closure falls its delay after the
+        third reminder actually sent."""
+        self.ensure_one()
+        if self.state != "waiting" or not self.followup_cycle_start:
+            return None
+        line = self.sla_policy_id and self.sla_policy_id._reminder_line_for(
+            self.severity
+        )
+        if not line:
+            return None
+        if self.reminder_count < REMINDER_COUNT:
+            days = line._days_to_reminder(self.reminder_count + 1)
+            return "reminder", self.followup_cycle_start, days
+        start = self.date_last_reminder or self.followup_cycle_start
+        return "close", start, line.close_after_days
+
+    def _followup_business_instants(self, plans):
+        """{request: naive UTC instant} ``days`` business days after
+        ``start`` for ``plans`` = {request: (start, days)}: the same business
+        instant that many working days later (C1) on the request's calendar,
+        one timeline per calendar. Freezes are not subtracted: the request is
+        frozen precisely because it waits on the client."""
+        by_calendar = defaultdict(list)
+        for request, (start, days) in plans.items():
+            by_calendar[request._sla_calendar()].append((request, start, days))
+        instants = {}
+        for (calendar, holidays), items in by_calendar.items():
+            if calendar:
+                instants.update(self._followup_add_days(calendar, holidays, items))
+        return instants
+
+    @api.model
+    def _followup_add_days(self, calendar, holidays, items):
+        first = min(start for _request, start, _days in items)
+        last = max(start for _request, start, _days in items)
+        span = max(days for _request, _start, days in items) * 2 + HORIZON_MARGIN_DAYS
+        for attempt in range(4):
+            end = last + timedelta(days=span * 4**attempt)
+            timeline = calendar._intervention_timeline(
+                first, end, public_holidays=holidays
+            )
+            try:
+                return {
+                    request: business_time.to_naive_utc(timeline.add_days(start, days))
+                    for request, start, days in items
+                }
+            except business_time.HorizonError:
+                continue
+        _logger.warning(
+            "No working day within reach on calendar %s: no follow-up date for %s",
+            calendar.name,
+            ", ".join(request.name or "" for request, _start, _days in items),
+        )
+        return {}
+
+    def _sla_sync(self):
+        """The SLA clocks' recomputation (public holidays, calendars) moves
+        the follow-up dates of the waiting requests too."""
+        result = super()._sla_sync()
+        waiting = self.filtered(lambda r: r.state == "waiting")
+        if waiting:
+            fnames = ["date_next_reminder", "date_auto_close"]
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], waiting)
+            waiting._recompute_recordset(fnames)
+        return result
+
+    @api.depends("state", "date_last_client_message", "date_last_staff_message")
+    def _compute_awaiting_answer(self):
+        for request in self:
+            client = request.date_last_client_message
+            staff = request.date_last_staff_message
+            request.awaiting_answer = request.state in AWAITING_STATES or bool(
+                client and (not staff or client > staff)
+            )
+
+    @api.depends("state", "date_resolved", "company_id.intervention_reopen_days")
+    def _compute_date_reopen_deadline(self):
+        for request in self:
+            request.date_reopen_deadline = (
+                request._reopen_deadline() if request.state == "resolved" else False
+            )
+
+    @api.model
+    def _awaiting_answer_domain(self):
+        """Open requests awaiting an answer from us (the digest, F3)."""
+        return Domain("awaiting_answer", "=", True) & Domain(
+            "state", "not in", ANSWERED_STATES
+        )
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if "state" not in vals:
+            return super().write(vals)
+        previous = {request.id: request.state for request in self}
+        result = super().write(vals)
+        self._followup_after_transition(previous)
+        return result
+
+    def _followup_after_transition(self, previous):
+        """Entering Waiting on Client starts a reminder cycle; entering
+        Resolved sends the resolution notice with the reopen window. Leaving
+        Waiting clears the next reminder and the automatic closure (computed
+        from the state)."""
+        moved = self.filtered(lambda r: r.state != previous.get(r.id))
+        waiting = moved.filtered(lambda r: r.state == "waiting")
+        if waiting:
+            waiting._restart_followup_cycle(fields.Datetime.now())
+        moved.filtered(lambda r: r.state == "resolved")._post_followup_template(
+            TEMPLATE_RESOLVED
+        )
+
+    def _restart_followup_cycle(self, when):
+        """Start the reminder cycle again from ``when`` (seed 003: "the cycle
+        starts over at each new answer from the client")."""
+        self.write(
+            {
+                "followup_cycle_start": when,
+                "reminder_count": 0,
+                "date_last_reminder": False,
+                "followup_retry_at": False,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Messages: who spoke last
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        author = self._followup_answer_author(msg_values)
+        # When we got it, not the sender's clock (an e-mail's Date header).
+        when = fields.Datetime.now()
+        if author == "client":
+            self.sudo()._on_client_answer(when)
+        elif author == "staff":
+            self.sudo().date_last_staff_message = when
+        return result
+
+    @api.model
+    def _followup_answer_author(self, msg_values):
+        """Who wrote an answer in the conversation (a comment or an e-mail of
+        the Discussions subtype): "client" or "staff"; None for notes,
+        tracking and automatic notifications.
+
+        The client is any author without an internal user: a portal user, a
+        contact writing by e-mail, or an unknown sender."""
+        if msg_values.get("message_type") not in ("email", "comment"):
+            return None
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        if msg_values.get("subtype_id") != comment:
+            return None
+        author = self.env["res.partner"].sudo().browse(msg_values.get("author_id"))
+        # Archived internal users (OdooBot) are staff too.
+        users = author.with_context(active_test=False).user_ids
+        internal = users.filtered(lambda user: not user.share)
+        return "staff" if internal else "client"
+
+    def _on_client_answer(self, when):
+        """A client's answer (B3, F1, F2): a waiting request resumes and its
+        reminder cycle starts over; a resolved request is reopened within the
+        reopen window, and closed for good after it. The message always stays
+        on the thread: a move the workflow refuses is reported in a note."""
+        self.ensure_one()
+        self.date_last_client_message = when
+        if self.state == "waiting":
+            self._resume_on_client_answer(when)
+        elif self.state == "resolved" and self._within_reopen_window(when):
+            self._reopen_on_client_answer()
+        elif self.state == "resolved":
+            self._close_on_late_client_answer()
+
+    def _resume_on_client_answer(self, when):
+        error = self._try_followup_transition(self.action_resume)
+        self._restart_followup_cycle(when)
+        if error:
+            body = self.env._(
+                "The client answered: the reminder cycle starts over, but the "
+                "request could not resume by itself (%(error)s).",
+                error=error,
+            )
+        else:
+            body = self.env._(
+                "The client answered: the request resumes and the reminder cycle "
+                "starts over."
+            )
+        self._log_followup(body)
+
+    def _reopen_on_client_answer(self):
+        error = self._try_followup_transition(self.action_reopen)
+        if error:
+            body = self.env._(
+                "The client answered within the reopen window, but the request "
+                "could not be reopened (%(error)s).",
+                error=error,
+            )
+        else:
+            body = self.env._("The client answered within the reopen window: reopened.")
+        self._log_followup(body)
+
+    def _close_on_late_client_answer(self):
+        deadline = format_datetime(self.env, self._reopen_deadline())
+        error = self._try_followup_transition(self.action_close)
+        if error:
+            body = self.env._(
+                "The client answered after the reopen window (it closed on "
+                "%(date)s), but the request could not be closed (%(error)s).",
+                date=deadline,
+                error=error,
+            )
+        else:
+            body = self.env._(
+                "The client answered after the reopen window (it closed on "
+                "%(date)s): the request is closed for good; a new request is "
+                "needed to go on.",
+                date=deadline,
+            )
+        self._log_followup(body)
+
+    def _try_followup_transition(self, action):
+        """Run ``action`` (a transition) in a savepoint; return the workflow's
+        refusal as text instead of raising, so that the client's message is
+        never lost (an e-mail would bounce)."""
+        try:
+            with self.env.cr.savepoint():
+                action()
+        except UserError as error:
+            return error.args[0]
+        return None
+
+    def _followup_waiting_on(self):
+        """What the request waits for from the client (the reasons and notes
+        of its open waiting freezes), for the reminders."""
+        self.ensure_one()
+        labels = dict(
+            self.env["intervention.freeze"]
+            ._fields["reason"]
+            ._description_selection(self.env)
+        )
+        freezes = self.freeze_ids.filtered(
+            lambda f: f.is_open and f.reason in WAITING_FREEZE_REASONS
+        )
+        return [
+            f"{labels[freeze.reason]} ({freeze.note})"
+            if freeze.note
+            else labels[freeze.reason]
+            for freeze in freezes
+        ]
+
+    def _log_followup(self, body):
+        """A note on the request, written by the system."""
+        self.ensure_one()
+        self.message_post(
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.ref("base.partner_root").id,
+        )
+
+    def _post_followup_template(self, xmlid):
+        """Post ``xmlid`` (a mail template) on each request to its requester."""
+        template = self.env.ref(xmlid, raise_if_not_found=False)
+        if not template:
+            return
+        for request in self:
+            request.message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=request.requester_id.ids,
+            )
+
+    # ------------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_reminders(self, batch_size=200):
+        """F1: send the due reminders to the clients of waiting requests."""
+        return self._run_followup_batch(
+            "waiting", "date_next_reminder", "_send_followup_reminder", batch_size
+        )
+
+    @api.model
+    def _cron_auto_close_waiting(self, batch_size=200):
+        """F1: close the waiting requests left unanswered after the third
+        reminder, with a notice to the client."""
+        return self._run_followup_batch(
+            "waiting", "date_auto_close", "_auto_close_unanswered", batch_size
+        )
+
+    @api.model
+    def _cron_close_resolved(self, batch_size=200):
+        """F2: close for good the resolved requests whose reopen window has
+        passed (the client was told at resolution: no e-mail)."""
+        return self._run_followup_batch(
+            "resolved", "date_reopen_deadline", "_close_for_good", batch_size
+        )
+
+    @api.model
+    def _followup_due_domain(self, state, date_field, now):
+        return (
+            Domain("state", "=", state)
+            & Domain(date_field, "<=", now)
+            & (
+                Domain("followup_retry_at", "=", False)
+                | Domain("followup_retry_at", "<=", now)
+            )
+        )
+
+    @api.model
+    def _run_followup_batch(self, state, date_field, method, batch_size):
+        """Run ``method(now)`` on up to ``batch_size`` requests in ``state``
+        whose ``date_field`` has passed, safely when repeated or run by two
+        workers at once (D4):
+
+        1. due rows only, through the partial index on ``date_field``;
+        2. lock them, skipping the rows another worker holds (its job);
+        3. re-read and re-check them: another worker may have done them;
+        4. act and mark (the method moves ``date_field`` on) in one savepoint
+           per request, in the transaction ``_commit_progress`` commits. A
+           request that fails is rolled back alone, logged, and retried after
+           ``RETRY_DELAY``; the others proceed.
+
+        Returns the requests done."""
+        now = fields.Datetime.now()
+        domain = self._followup_due_domain(state, date_field, now)
+        candidates = self.search(domain, limit=batch_size, order=f"{date_field}, id")
+        locked = candidates.try_lock_for_update(allow_referencing=True)
+        locked.invalidate_recordset()
+        done = self.browse()
+        for request in locked.filtered_domain(domain):
+            if request._followup_act(method, now):
+                done |= request
+        remaining = 0
+        if len(candidates) == batch_size:
+            skipped = len(candidates - locked)
+            remaining = max(self.search_count(domain) - skipped, 0)
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
+        return done
+
+    def _followup_act(self, method, now):
+        """``method(now)`` on this request in a savepoint. On failure: log,
+        undo this request's changes only, retry after ``RETRY_DELAY``.
+        Returns whether it succeeded."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, method)(now)
+        except Exception:
+            retry = now + RETRY_DELAY
+            _logger.exception(
+                "Follow-up %s failed on request %s (id %s); retried from %s",
+                method,
+                self.name,
+                self.id,
+                retry,
+            )
+            self.followup_retry_at = retry
+            return False
+        if self.followup_retry_at:
+            self.followup_retry_at = False
+        return True
+
+    def _send_followup_reminder(self, now):
+        """Mark then send the next reminder: the count moves the next reminder
+        date on (after the third: the automatic closure date)."""
+        self.ensure_one()
+        self.write(
+            {"reminder_count": self.reminder_count + 1, "date_last_reminder": now}
+        )
+        self._post_followup_template(TEMPLATE_REMINDER)
+
+    def _auto_close_unanswered(self, now):
+        self.ensure_one()
+        self.action_close()
+        self._post_followup_template(TEMPLATE_AUTO_CLOSED)
+
+    def _close_for_good(self, now):
+        self.ensure_one()
+        deadline = self.date_reopen_deadline
+        self.action_close()
+        self._log_followup(
+            self.env._(
+                "The reopen window closed on %(date)s: the request is closed for good.",
+                date=format_datetime(self.env, deadline),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Daily digest (F3)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_digest(self):
+        """F3: once a day per company, e-mail the duty desk the open requests
+        awaiting our answer; nothing when none awaits. A company already
+        served today (in its time zone) is skipped, so a second run the same
+        day sends nothing; companies locked by another worker are skipped."""
+        groups = self._read_group(self._awaiting_answer_domain(), ["company_id"])
+        companies = self.env["res.company"].browse(company.id for (company,) in groups)
+        locked = companies.try_lock_for_update(allow_referencing=True)
+        locked.invalidate_recordset(["intervention_digest_date"])
+        sent = 0
+        for company in locked:
+            today = company._intervention_local_today()
+            if company.intervention_digest_date == today:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    sent += self._send_followup_digest(company, today)
+            except Exception:
+                _logger.exception("The follow-up digest of %s failed", company.name)
+        self.env["ir.cron"]._commit_progress(sent, remaining=0)
+        return sent
+
+    @api.model
+    def _send_followup_digest(self, company, today):
+        """Send ``company``'s digest and mark the day; 1 if sent, else 0."""
+        email_to, partners = company._intervention_digest_recipients()
+        if not (email_to or partners):
+            _logger.info(
+                "No recipient for the follow-up digest of %s: set a duty desk "
+                "e-mail or a support manager with an e-mail",
+                company.name,
+            )
+            return 0
+        if not company._intervention_digest_requests():
+            return 0
+        self.env.ref(TEMPLATE_DIGEST).send_mail(
+            company.id,
+            email_values={
+                "email_to": email_to or False,
+                "recipient_ids": [Command.link(partner.id) for partner in partners],
+            },
+        )
+        company.intervention_digest_date = today
+        return 1

@@ -56,6 +56,7 @@ def add_french_holidays(env):
 def setup_contracts(env, ladder=None):
     """Three calendars, one policy (seed 003 table), one contract each."""
     add_french_holidays(env)
+    env.company.intervention_duty_desk_email = "desk@bench.example"
     calendars = [
         make_calendar(env, "Bench Mon-Fri 9-18", "01234", [(9, 18)]),
         make_calendar(env, "Bench split 9-12/14-17:30", "01234", [(9, 12), (14, 17.5)]),
@@ -78,6 +79,38 @@ def setup_contracts(env, ladder=None):
                 line("resolution", 8, "days", "major"),
                 line("take_in_charge", 2, "days", "minor"),
                 line("resolution", 0, "none", "minor"),
+            ],
+            "reminder_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "severity": "blocking",
+                        "reminder_1_days": 1,
+                        "reminder_2_days": 2,
+                        "reminder_3_days": 3,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "severity": "major",
+                        "reminder_1_days": 3,
+                        "reminder_2_days": 6,
+                        "reminder_3_days": 9,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "severity": "minor",
+                        "reminder_1_days": 5,
+                        "reminder_2_days": 10,
+                        "reminder_3_days": 15,
+                    },
+                ),
             ],
         }
     )

@@ -3,11 +3,12 @@ and auto-closure").
 
 Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default)
 
-Creates the requests in two steps (a tenth, then the rest), makes about 1 % of
-the total due for each scheduled action (due dates moved into the past with
-SQL, the rest left in the future), runs each action until nothing is due and
-prints its time and SQL queries. The same number of due rows is processed at
-both sizes: the cost follows the due rows, not the total.
+Creates the requests in two steps (a tenth, then the rest), makes 1 % of the
+final total due for each scheduled action (due dates moved into the past with
+SQL on a random sample, every other request parked in a state where nothing
+is due), runs each action until nothing is due and prints its time and SQL
+queries. The same number of due rows is processed at both sizes: the cost
+follows the due rows, not the total.
 """
 
 import os
@@ -88,6 +89,79 @@ def make_due(requests, count):
     return escalations, targets
 
 
+def park_all():
+    """Everything taken in charge and answered: nothing due, nothing awaits."""
+    cr.execute(
+        "UPDATE intervention_request SET state = 'qualified', awaiting_answer = false,"
+        " date_next_reminder = NULL, date_auto_close = NULL,"
+        " date_reopen_deadline = NULL"
+    )
+    cr.commit()
+
+
+def make_followup_due(requests, count):
+    """``count`` requests due for each follow-up action, ``count`` awaiting
+    an answer for the digest."""
+    past = fields.Datetime.now() - timedelta(minutes=1)
+    sample = random.sample(requests.ids, 4 * count)
+    reminders, closures, resolved, awaiting = (
+        sample[i * count : (i + 1) * count] for i in range(4)
+    )
+    cr.execute(
+        "UPDATE intervention_request SET state = 'waiting', reminder_count = 0,"
+        " state_before_waiting = 'qualified', followup_cycle_start = %s,"
+        " date_next_reminder = %s WHERE id = ANY(%s)",
+        [past - timedelta(hours=1), past, reminders],
+    )
+    cr.execute(
+        "UPDATE intervention_request SET state = 'waiting', reminder_count = 3,"
+        " state_before_waiting = 'qualified', date_auto_close = %s"
+        " WHERE id = ANY(%s)",
+        [past, closures],
+    )
+    cr.execute(
+        "UPDATE intervention_request SET state = 'resolved', date_resolved = %s,"
+        " date_reopen_deadline = %s WHERE id = ANY(%s)",
+        [past - timedelta(days=6), past, resolved],
+    )
+    cr.execute(
+        "UPDATE intervention_request SET awaiting_answer = true, state = 'received'"
+        " WHERE id = ANY(%s)",
+        [awaiting],
+    )
+    cr.execute("UPDATE res_company SET intervention_digest_date = NULL")
+    cr.commit()
+    env.invalidate_all()
+
+
+def run_followup(method, state, date_field):
+    def run():
+        now = fields.Datetime.now()
+        domain = [("state", "=", state), (date_field, "<=", now)]
+        if not due_count("intervention.request", domain):
+            return False
+        getattr(env["intervention.request"], method)(batch_size=200)
+        return True
+
+    return run
+
+
+def run_digest_once():
+    state = {"done": False}
+
+    def run():
+        if state["done"]:
+            return False
+        mails = env["mail.mail"].search_count([])
+        env["intervention.request"]._cron_send_digest()
+        state["done"] = True
+        sent = env["mail.mail"].search_count([]) - mails
+        print(f"    (digest e-mails created: {sent})")
+        return True
+
+    return run
+
+
 def due_count(model, domain):
     return env[model].search_count(domain)
 
@@ -111,8 +185,23 @@ def run_sla_statuses():
 
 
 CRONS = [
-    ("escalation levels (_cron_fire_due)", run_escalations),
-    ("SLA statuses (_cron_update_statuses)", run_sla_statuses),
+    ("escalation levels (_cron_fire_due)", lambda: run_escalations),
+    ("SLA statuses (_cron_update_statuses)", lambda: run_sla_statuses),
+    (
+        "reminders (_cron_send_reminders)",
+        lambda: run_followup("_cron_send_reminders", "waiting", "date_next_reminder"),
+    ),
+    (
+        "automatic closures (_cron_auto_close_waiting)",
+        lambda: run_followup("_cron_auto_close_waiting", "waiting", "date_auto_close"),
+    ),
+    (
+        "resolved closures (_cron_close_resolved)",
+        lambda: run_followup(
+            "_cron_close_resolved", "resolved", "date_reopen_deadline"
+        ),
+    ),
+    ("daily digest (_cron_send_digest)", run_digest_once),
 ]
 
 ladder = make_ladder()
@@ -125,11 +214,15 @@ for size in (TOTAL // 10, TOTAL):
     more, secs = create(size - len(created))
     created |= more
     escalations, targets = make_due(created, due)
+    park_all()
+    make_followup_due(created, due)
     print(
         f"\n{len(created):,} requests ({len(more):,} created in {secs:.0f} s); "
-        f"due now: {escalations:,} escalation rows, {targets:,} SLA targets"
+        f"due now: {escalations:,} escalation rows, {targets:,} SLA targets, "
+        f"{due:,} reminders, {due:,} closures, {due:,} resolved closures, "
+        f"{due:,} awaiting an answer (digest)"
     )
-    for label, function in CRONS:
-        secs, queries, calls = measure(env, function)
+    for label, make_function in CRONS:
+        secs, queries, calls = measure(env, make_function())
         print(f"  {label}: {secs:.2f} s, {queries:,} queries in {calls} batch(es)")
     cr.commit()

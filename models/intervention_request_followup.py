@@ -567,7 +567,7 @@ class InterventionRequest(models.Model):
         """Send ``company``'s digest and mark the day; 1 if sent, else 0."""
         email_to, partners = company._intervention_digest_recipients()
         if not (email_to or partners):
-            _logger.info(
+            _logger.warning(
                 "No recipient for the follow-up digest of %s: set a duty desk "
                 "e-mail or a support manager with an e-mail",
                 company.name,

@@ -503,20 +503,44 @@ class InterventionRequest(models.Model):
             channel=self.channel,
         )
 
-    @api.depends("coverage_state", "coverage_reason")
+    @api.depends(
+        "coverage_state",
+        "coverage_reason",
+        "channel",
+        "contract_id.include_phone",
+        "contract_id.include_email",
+    )
     def _compute_billable(self):
-        """A request that is not covered is billable, with the matching cause;
-        causes set by staff (abnormal use, surcharge...) are kept."""
-        automatic = {"out_of_contract", "excluded_service"}
+        """A request that is not covered is billable, with the matching cause.
+        A covered request opened by phone or e-mail costs 1 UT unless its
+        contract includes that channel (H1). Causes set by staff (abnormal
+        use, not our responsibility...) are kept."""
+        automatic = {"out_of_contract", "excluded_service", "channel_surcharge"}
         for request in self:
             if request.coverage_state == "not_covered":
                 request.is_billable = True
                 request.billable_cause = COVERAGE_BILLABLE_CAUSES.get(
                     request.coverage_reason, "out_of_contract"
                 )
+            elif request._needs_channel_surcharge():
+                request.is_billable = True
+                request.billable_cause = "channel_surcharge"
             elif request.billable_cause in automatic:
                 request.is_billable = False
                 request.billable_cause = False
+
+    def _needs_channel_surcharge(self):
+        """Phone and e-mail requests pay the 1 UT surcharge unless the
+        contract includes that channel (seed 000 Art. 3.01)."""
+        self.ensure_one()
+        contract = self.contract_id
+        if not contract:
+            return False
+        if self.channel == "phone":
+            return not contract.include_phone
+        if self.channel == "email":
+            return not contract.include_email
+        return False
 
     @api.depends("freeze_ids.date_start", "freeze_ids.date_end")
     def _compute_is_frozen(self):

@@ -306,3 +306,32 @@ class TestEligibility(InterventionCommon):
             ValidationError, "belongs to Other, not to the client"
         ):
             self._create_request(contract_id=other_contract.id)
+
+    def test_phone_request_pays_the_surcharge_unless_included(self):
+        request = self._create_request(channel="phone")
+        self.assertEqual(request.coverage_state, "covered")
+        self.assertTrue(request.is_billable)
+        self.assertEqual(request.billable_cause, "channel_surcharge")
+        self.contract.include_phone = True
+        self.assertFalse(request.is_billable)
+        self.assertFalse(request.billable_cause)
+
+    def test_email_request_pays_the_surcharge_unless_included(self):
+        self.contract.include_phone = True
+        request = self._create_request(channel="email")
+        self.assertEqual(request.billable_cause, "channel_surcharge")
+        included = self._create_request(channel="phone")
+        self.assertFalse(included.is_billable)
+        self.contract.include_email = True
+        self.assertFalse(request.billable_cause)
+
+    def test_portal_request_has_no_surcharge(self):
+        request = self._create_request(channel="portal")
+        self.assertFalse(request.is_billable)
+
+    def test_out_of_contract_outranks_the_surcharge(self):
+        request = self._create_request(
+            channel="phone", date_received=datetime(2028, 1, 3, 9, 0)
+        )
+        self.assertEqual(request.coverage_state, "not_covered")
+        self.assertEqual(request.billable_cause, "out_of_contract")

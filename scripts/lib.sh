@@ -205,3 +205,47 @@ prepare_all() {
     ensure_postgres
     ensure_config
 }
+
+# --- Translations ---------------------------------------------------------------------
+ensure_gettext() {
+    command -v msgmerge >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Debian's gettext (translation checks need msgmerge)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } ||
+            die "apt-get could not install gettext."
+    else
+        die "msgmerge is missing: the translation tools need GNU gettext." \
+            "Debian: sudo apt-get install gettext"
+    fi
+}
+
+# export_translation_template OUT: installs the addon without demo data in a
+# throw-away database and writes its translation template (Odoo's own
+# exporter, odoo-bin i18n export) to OUT.
+export_translation_template() {
+    local out=$1 db="ir_i18n_$$_$(date +%s)" port=$((19500 + $$ % 400)) log
+    log="$(mktemp "${TMPDIR:-/tmp}/ir_i18n_XXXXXX.log")"
+    local odoo=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF")
+    if ! "${odoo[@]}" -d "$db" -i "$ADDON_NAME" --http-port "$port" \
+        --stop-after-init --log-level=warn >"$log" 2>&1; then
+        cat "$log" >&2
+        dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$db" 2>/dev/null
+        die "Installing $ADDON_NAME in $db failed (see the log above)."
+    fi
+    if ! "$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -c "$ODOO_CONF" -d "$db" \
+        -o "$out" "$ADDON_NAME" >"$log" 2>&1; then
+        cat "$log" >&2
+        dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$db" 2>/dev/null
+        die "odoo-bin i18n export failed (see the log above)."
+    fi
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$db" 2>/dev/null
+    rm -f "$log"
+    [ -s "$out" ] || die "The exported template $out is empty."
+}
+
+# po_count SELECTION PO: number of entries msgattrib selects (header excluded).
+po_count() {
+    local n
+    n="$(msgattrib "$1" --no-obsolete "$2" | grep -c '^msgid ' || true)"
+    echo $((n > 0 ? n - 1 : 0))
+}

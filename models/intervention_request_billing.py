@@ -24,7 +24,9 @@ CHARGE_SYNC_FIELDS = {
     "is_billable",
     "billable_cause",
 }
-STAFF_CAUSES = {"abnormal_use", "not_responsible", "traceability"}
+# Moves after which they are checked again: qualification confirms them, a
+# cancellation (duplicate, withdrawn) drops them.
+SYNC_STATES = {"qualified", "cancelled"}
 SURCHARGE_PRODUCT = "intervention_request.product_time_unit"
 
 
@@ -169,7 +171,7 @@ class InterventionRequest(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if CHARGE_SYNC_FIELDS.intersection(vals) or vals.get("state") == "qualified":
+        if CHARGE_SYNC_FIELDS.intersection(vals) or vals.get("state") in SYNC_STATES:
             self._sync_billable_causes()
         return result
 
@@ -182,8 +184,10 @@ class InterventionRequest(models.Model):
         """Causes the intake and qualification checks give: out of contract
         or excluded service from the eligibility verdict (A4), else the
         phone / e-mail surcharge when the contract does not include the
-        channel."""
+        channel. A cancelled request (duplicate, withdrawn) has none."""
         self.ensure_one()
+        if self.state == "cancelled":
+            return set()
         if self.coverage_state == "not_covered":
             return {
                 COVERAGE_BILLABLE_CAUSES.get(self.coverage_reason, "out_of_contract")

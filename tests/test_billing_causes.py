@@ -64,6 +64,14 @@ class TestBillableCauses(InterventionBillingCommon):
         self.contract.include_phone = False
         self.assertFalse(self._create_request(channel="portal").charge_ids)
 
+    def test_cancelled_duplicate_drops_the_surcharge(self):
+        request = self._create_request(channel="phone")
+        request.action_receive()
+        self.assertEqual(request.invoice_status, "to_invoice")
+        request.action_cancel("duplicate", "Same breakdown as the portal request.")
+        self.assertFalse(request.charge_ids)
+        self.assertEqual(request.invoice_status, "no")
+
     def test_out_of_contract_request_has_no_surcharge(self):
         request = self._create_out_of_contract_request(channel="phone")
         self.assertEqual(request.charge_ids.mapped("cause"), ["out_of_contract"])

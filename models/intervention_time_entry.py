@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, format_date
 
 from .intervention_request_charge import TIME_BILLED_CAUSES
 
@@ -195,7 +195,7 @@ class InterventionTimeEntry(models.Model):
                 "%(request)s - %(technician)s, %(date)s",
                 request=entry.request_id.name,
                 technician=entry.user_id.name,
-                date=entry.date,
+                date=format_date(self.env, entry.date),
             )
 
     # ------------------------------------------------------------------
@@ -239,7 +239,7 @@ class InterventionTimeEntry(models.Model):
             request=self.request_id.name,
             kind=kinds[self.kind],
             period=periods[self.period],
-            date=self.date,
+            date=format_date(self.env, self.date),
             technician=self.user_id.name,
         )
         if self.description:

@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .billing_common import InterventionBillingCommon
@@ -79,3 +79,13 @@ class TestTimeEntries(InterventionBillingCommon):
         request = self._create_request()
         with self.assertRaisesRegex(ValidationError, "Acknowledge"):
             self._add_time(request, 1.0)
+
+    def test_technician_records_time_in_the_request_form(self):
+        request_form = Form(self.request.with_user(self.technician))
+        with request_form.time_entry_ids.new() as line:
+            line.duration = 1.5
+            line.kind = "onsite"
+        request_form.save()
+        entry = self.request.time_entry_ids
+        self.assertEqual(entry.user_id, self.technician)
+        self.assertPriced(entry, self.product_hour, 1.5, 95.0)

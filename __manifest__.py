@@ -42,6 +42,7 @@
         "wizard/intervention_request_terms_wizard_views.xml",
         "wizard/intervention_invoice_wizard_views.xml",
         "views/product_template_views.xml",
+        "views/account_move_views.xml",
         "views/intervention_billing_menus.xml",
     ],
     "demo": [

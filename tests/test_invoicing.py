@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .billing_common import InterventionBillingCommon
 
@@ -90,6 +90,11 @@ class TestInvoicing(InterventionBillingCommon):
             1.5 * self.product_hour.lst_price + 0.5 * self.product_travel.lst_price,
         )
         self.assertEqual(set(self.requests.mapped("invoice_status")), {"invoiced"})
+        request_form = Form(self.abuse_request.with_user(self.finance))
+        self.assertEqual(request_form.invoice_count, 1)
+        self.assertEqual(request_form.invoice_status, "invoiced")
+        action = second.action_view_intervention_requests()
+        self.assertEqual(action["domain"], [("id", "in", self.ooc_request.ids)])
         self.assertEqual(self.abuse_request.with_user(self.finance).invoice_ids, first)
         self.assertTrue(self.abuse_onsite.is_invoiced)
 

@@ -62,7 +62,11 @@ class InterventionTimeEntry(models.Model):
     period = fields.Selection(
         [("business", "Business hours"), ("oncall", "On-call")],
         required=True,
-        default="business",
+        compute="_compute_period",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="On-call by default for a request received through the on-call service.",
     )
     description = fields.Char()
     product_id = fields.Many2one(
@@ -109,6 +113,13 @@ class InterventionTimeEntry(models.Model):
     _duration_positive = models.Constraint(
         "CHECK(duration > 0)", "A time entry lasts more than zero hours."
     )
+
+    @api.depends("request_id.channel")
+    def _compute_period(self):
+        for entry in self:
+            entry.period = (
+                "oncall" if entry.request_id.channel == "oncall" else "business"
+            )
 
     # ------------------------------------------------------------------
     # Pricing

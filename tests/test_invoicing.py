@@ -161,6 +161,8 @@ class TestInvoicing(InterventionBillingCommon):
         self._invoice(self.phone_request)
         with self.assertRaisesRegex(UserError, "only finance can change them"):
             surcharge.quantity = 2.0
+        with self.assertRaisesRegex(UserError, "only finance can change them"):
+            self.abuse_onsite.with_user(self.manager).kind = "remote"
         # The record rule backs the check up: technicians cannot write them.
         with self.assertRaises(AccessError):
             entry.check_access("write")

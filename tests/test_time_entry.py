@@ -42,6 +42,17 @@ class TestTimeEntries(InterventionBillingCommon):
         remote = self._add_time(self.request, 0.5, period="oncall")
         self.assertPriced(remote, self.product_oncall, 0.5, 140.0)
 
+    def test_oncall_request_defaults_to_oncall_time(self):
+        self.contract.write(
+            {"coverage_type": "oncall", "coverage_calendar_id": self.calendar_oncall.id}
+        )
+        request = self._create_started_request(channel="oncall")
+        entry = self._add_time(request, 1.0, kind="onsite")
+        self.assertEqual(entry.period, "oncall")
+        self.assertPriced(entry, self.product_oncall, 1.0, 140.0)
+        business = self._add_time(request, 1.0, kind="onsite", period="business")
+        self.assertPriced(business, self.product_hour, 1.0, 95.0)
+
     def test_travel_at_the_travel_product_price(self):
         entry = self._add_time(self.request, 0.75, kind="travel")
         self.assertPriced(

@@ -27,7 +27,6 @@ CHARGE_SYNC_FIELDS = {
 # Moves after which they are checked again: qualification confirms them, a
 # cancellation (duplicate, withdrawn) drops them.
 SYNC_STATES = {"qualified", "cancelled"}
-SURCHARGE_PRODUCT = "intervention_request.product_time_unit"
 
 
 class InterventionRequest(models.Model):
@@ -202,6 +201,9 @@ class InterventionRequest(models.Model):
         request itself when no line says so yet."""
         to_create = []
         stale = self.env["intervention.request.charge"]
+        surcharge_product = self.env["intervention.time.entry"]._get_default_products()[
+            "time_unit"
+        ]
         for request in self:
             wanted = request._get_automatic_billable_causes()
             automatic = request.charge_ids.filtered(lambda c: c.origin == "auto")
@@ -210,7 +212,9 @@ class InterventionRequest(models.Model):
             )
             present = set(request.charge_ids.mapped("cause"))
             for cause in wanted - present:
-                to_create.append(request._prepare_automatic_charge_values(cause))
+                to_create.append(
+                    request._prepare_automatic_charge_values(cause, surcharge_product)
+                )
             manual = request.billable_cause
             if request.is_billable and manual and manual not in wanted | present:
                 to_create.append(
@@ -233,7 +237,7 @@ class InterventionRequest(models.Model):
             return self.cancel_note
         return self.env._("Set on the request.")
 
-    def _prepare_automatic_charge_values(self, cause):
+    def _prepare_automatic_charge_values(self, cause, surcharge_product):
         self.ensure_one()
         values = {
             "request_id": self.id,
@@ -249,7 +253,7 @@ class InterventionRequest(models.Model):
                     "this channel (1 time unit on top of the time spent).",
                     channel=channels[self.channel],
                 ),
-                product_id=self.env.ref(SURCHARGE_PRODUCT, raise_if_not_found=False).id,
+                product_id=surcharge_product.id,
                 quantity=1.0,
             )
         else:

@@ -126,23 +126,34 @@ class InterventionTimeEntry(models.Model):
     # ------------------------------------------------------------------
     @api.depends("kind", "period", "request_id.contract_id")
     def _compute_product_id(self):
+        products = self._get_default_products()
         for entry in self:
-            entry.product_id = entry._get_default_product()
+            entry.product_id = products[entry._get_default_product_key()]
 
-    def _get_default_product(self):
+    @api.model
+    def _get_default_products(self):
+        """The shipped service products by key (cached id lookups, no query
+        per entry); an empty recordset where one was deleted."""
+        IrModelData = self.env["ir.model.data"]
+        return {
+            key: self.env["product.product"].browse(
+                IrModelData._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            )
+            for key, xmlid in DEFAULT_PRODUCTS.items()
+        }
+
+    def _get_default_product_key(self):
         """Travel is billed as travel, on-call work at the on-call hour, remote
         work in time units (UT) when the contract has a UT rate, other work at
         the hourly labour rate."""
         self.ensure_one()
         if self.kind == "travel":
-            key = "travel"
-        elif self.period == "oncall":
-            key = "oncall"
-        elif self.kind == "remote" and self.request_id.contract_id.time_unit_rate:
-            key = "time_unit"
-        else:
-            key = "hourly"
-        return self.env.ref(DEFAULT_PRODUCTS[key], raise_if_not_found=False)
+            return "travel"
+        if self.period == "oncall":
+            return "oncall"
+        if self.kind == "remote" and self.request_id.contract_id.time_unit_rate:
+            return "time_unit"
+        return "hourly"
 
     @api.depends("duration", "product_id", "request_id.contract_id.time_unit_minutes")
     def _compute_quantity(self):

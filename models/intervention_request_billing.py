@@ -206,17 +206,19 @@ class InterventionRequest(models.Model):
         ]
         for request in self:
             wanted = request._get_automatic_billable_causes()
-            automatic = request.charge_ids.filtered(lambda c: c.origin == "auto")
-            stale |= automatic.filtered(
-                lambda c, wanted=wanted: c.cause not in wanted and not c.is_invoiced
+            request_stale = request.charge_ids.filtered(
+                lambda c, wanted=wanted: (
+                    c.origin == "auto" and c.cause not in wanted and not c.is_invoiced
+                )
             )
-            present = set(request.charge_ids.mapped("cause"))
+            stale |= request_stale
+            present = set((request.charge_ids - request_stale).mapped("cause"))
             for cause in wanted - present:
                 to_create.append(
                     request._prepare_automatic_charge_values(cause, surcharge_product)
                 )
-            manual = request.billable_cause
-            if request.is_billable and manual and manual not in wanted | present:
+            manual = request._get_manual_billable_cause()
+            if manual and manual not in wanted | present:
                 to_create.append(
                     {
                         "request_id": request.id,
@@ -228,6 +230,15 @@ class InterventionRequest(models.Model):
         stale.sudo().unlink()
         if to_create:
             self.env["intervention.request.charge"].sudo().create(to_create)
+
+    def _get_manual_billable_cause(self):
+        """The cause staff set on the request form, if any: the surcharge is
+        only ever automatic, and a cancelled request keeps no cause."""
+        self.ensure_one()
+        cause = self.billable_cause
+        if not self.is_billable or self.state == "cancelled":
+            return False
+        return cause if cause != "channel_surcharge" else False
 
     def _get_manual_cause_reason(self):
         """The note of a rejection as not our responsibility, else a plain

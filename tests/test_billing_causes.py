@@ -72,6 +72,12 @@ class TestBillableCauses(InterventionBillingCommon):
         self.assertFalse(request.charge_ids)
         self.assertEqual(request.invoice_status, "no")
 
+    def test_cancelled_out_of_contract_request_keeps_no_cause(self):
+        request = self._create_out_of_contract_request()
+        request.action_cancel("withdrawn", "The client fixed it himself.")
+        self.assertFalse(request.charge_ids)
+        self.assertEqual(request.invoice_status, "no")
+
     def test_out_of_contract_request_has_no_surcharge(self):
         request = self._create_out_of_contract_request(channel="phone")
         self.assertEqual(request.charge_ids.mapped("cause"), ["out_of_contract"])

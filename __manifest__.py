@@ -9,7 +9,7 @@
     "website": "https://github.com/OCA/helpdesk",
     "maintainers": ["intervention-team"],
     "development_status": "Alpha",
-    "depends": ["mail", "portal", "resource"],
+    "depends": ["mail", "portal", "resource", "account"],
     "data": [
         "security/intervention_request_security.xml",
         "security/ir.model.access.csv",
@@ -34,12 +34,23 @@
         "wizard/intervention_request_route_wizard_views.xml",
         "wizard/intervention_request_cancel_wizard_views.xml",
         "views/intervention_menus.xml",
+        "data/intervention_billing_data.xml",
+        "views/intervention_time_entry_views.xml",
+        "views/intervention_request_charge_views.xml",
+        "views/intervention_request_billing_views.xml",
+        "wizard/intervention_request_charge_wizard_views.xml",
+        "wizard/intervention_request_terms_wizard_views.xml",
+        "wizard/intervention_invoice_wizard_views.xml",
+        "views/product_template_views.xml",
+        "views/account_move_views.xml",
+        "views/intervention_billing_menus.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
         "demo/intervention_followup_demo.xml",
         "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
+        "demo/intervention_billing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

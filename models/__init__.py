@@ -23,3 +23,10 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
 from . import intervention_request_followup
+from . import product_template
+from . import intervention_contract_billing
+from . import intervention_request_charge
+from . import intervention_time_entry
+from . import intervention_request_billing
+from . import account_move
+from . import account_move_line

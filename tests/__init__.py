@@ -10,3 +10,7 @@ from . import test_sla
 from . import test_business_time
 from . import test_escalation
 from . import test_followup
+from . import test_billing_causes
+from . import test_time_entry
+from . import test_terms_acceptance
+from . import test_invoicing

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    intervention_request_ids = fields.Many2many(
+        "intervention.request",
+        string="Intervention Requests",
+        compute="_compute_intervention_request_ids",
+    )
+    intervention_request_count = fields.Integer(
+        compute="_compute_intervention_request_ids"
+    )
+
+    @api.depends(
+        "invoice_line_ids.intervention_time_entry_id",
+        "invoice_line_ids.intervention_charge_id",
+    )
+    def _compute_intervention_request_ids(self):
+        for move in self:
+            lines = move.invoice_line_ids
+            requests = (
+                lines.intervention_time_entry_id.request_id
+                | lines.intervention_charge_id.request_id
+            )
+            move.intervention_request_ids = requests
+            move.intervention_request_count = len(requests)
+
+    def action_view_intervention_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "intervention_request.intervention_request_action"
+        )
+        action["domain"] = [("id", "in", self.intervention_request_ids.ids)]
+        action["context"] = {}
+        return action

@@ -34,12 +34,16 @@
         "wizard/intervention_request_route_wizard_views.xml",
         "wizard/intervention_request_cancel_wizard_views.xml",
         "views/intervention_menus.xml",
+        "security/intervention_team_security.xml",
+        "data/mail_template_intake.xml",
+        "views/intervention_team_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
         "demo/intervention_followup_demo.xml",
         "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
+        "demo/intervention_mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -23,3 +23,6 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
 from . import intervention_request_followup
+from . import intervention_team
+from . import intervention_request_mail
+from . import mail_thread

@@ -84,8 +84,11 @@ class InterventionRequest(models.Model):
         request = super(InterventionRequest, requests).message_new(
             msg_dict, custom_values=values
         )
-        if request.team_id.user_id:
-            request.message_subscribe(request.team_id.user_id.partner_id.ids)
+        # The requester follows the conversation (our answers reach them),
+        # the team leader is told of each new request.
+        followers = request.requester_id | request.team_id.user_id.partner_id
+        if followers:
+            request.message_subscribe(followers.ids)
         return request.with_context(**{INTAKE_CONTEXT_KEY: True})
 
     @api.model
@@ -137,16 +140,20 @@ class InterventionRequest(models.Model):
 
     @api.model
     def _email_intake_scope_values(self, sender):
-        """Site and equipment an e-mail need not name: when the client has one
-        contract in force (in the alias's company) that covers a single site,
-        or lists a single asset, that one is meant."""
+        """Contract, site and equipment of an e-mailed request.
+
+        The contract is the client's only one in force in the alias's company
+        (the gateway runs as superuser: a contract of another company must
+        never be taken); with none or several, the desk chooses. When that
+        contract covers a single site or lists a single asset, that one is
+        meant: an e-mail need not name it."""
         contracts = self.env["intervention.contract"]._find_for_client(
             sender, fields.Datetime.now()
         )
         contract = contracts.filtered(lambda c: c.company_id == self.env.company)
         if len(contract) != 1:
-            return {}
-        values = {}
+            return {"contract_id": False}
+        values = {"contract_id": contract.id}
         if len(contract.site_ids) == 1:
             values["site_id"] = contract.site_ids.id
         equipment = contract.equipment_line_ids.equipment_id

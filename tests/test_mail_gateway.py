@@ -209,6 +209,7 @@ class TestMailGateway(InterventionCommon, MailCommon):
         self.assertEqual(len(mails), 1, "only the acknowledgement")
         self.assertIn("We have received your request", mails.subject)
         self.assertIn(self.manager.partner_id, request.message_partner_ids)
+        self.assertIn(self.contact, request.message_partner_ids)
         # The incoming e-mail is on the thread, authored by the contact.
         incoming = request.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(incoming.author_id, self.contact)
@@ -308,6 +309,34 @@ class TestMailGateway(InterventionCommon, MailCommon):
         missing = mails.filtered(lambda m: "Information needed" in m.subject)
         self.assertEqual(len(missing), 1)
         self.assertIn("The contract number", missing.body_html)
+
+    def test_other_company_alias(self):
+        """An e-mail to another company's team: a request of that company,
+        never bound to the client's contract of the first company."""
+        team_2 = self.env["intervention.team"].create(
+            {
+                "name": "Help Desk 2",
+                "alias_name": "support-c2",
+                "company_id": self.company_2.id,
+                "alias_domain_id": self.mail_alias_domain_c2.id,
+            }
+        )
+        with freeze_time(TUESDAY), self.mock_mail_gateway():
+            request = self.format_and_process(
+                MAIL_PLAIN,
+                self.contact.email_formatted,
+                team_2.alias_email,
+                subject="Wrong company",
+                target_model="intervention.request",
+                target_field="summary",
+                body=BODY,
+            )
+        self.assertEqual(request.company_id, self.company_2)
+        self.assertEqual(request.team_id, team_2)
+        self.assertEqual(request.partner_id, self.client)
+        self.assertFalse(request.contract_id)
+        self.assertEqual(request.coverage_state, "not_covered")
+        self.assertEqual(request.coverage_reason, "no_contract")
 
     def test_attachments_kept(self):
         with freeze_time(TUESDAY), self.mock_mail_gateway():

@@ -30,10 +30,12 @@ class InterventionRequest(models.Model):
     ``_email_intake_respond`` acknowledges it to a known sender and, when
     items are missing, sends one reply listing them and waits on the client.
 
-    Replies thread onto the request through the gateway (``message_update``)
+    Replies thread onto the request through the gateway (Odoo's
+    ``message_update``, kept as is: the reply is then posted as a comment)
     and reach the follow-up hook (``_message_post_after_hook``) like any
-    client answer. Auto-replies and bounces are dropped before routing (see
-    ``mail.thread._detect_loop_sender`` in ``models/mail_thread.py``).
+    client answer: resume, restart the reminders, reopen. Auto-replies and
+    bounces are dropped before routing (see ``mail.thread._detect_loop_sender``
+    in ``models/mail_thread.py``).
     """
 
     _inherit = "intervention.request"
@@ -160,11 +162,6 @@ class InterventionRequest(models.Model):
         if len(equipment) == 1:
             values["equipment_id"] = equipment.id
         return values
-
-    def message_update(self, msg_dict, update_vals=None):
-        """A reply threads onto its request; the follow-up hook then treats
-        it as the client's answer (resume, restart the reminders, reopen)."""
-        return super().message_update(msg_dict, update_vals=update_vals)
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)

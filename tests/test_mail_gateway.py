@@ -1,3 +1,4 @@
+import ast
 from datetime import datetime, timedelta
 
 from odoo.fields import Command
@@ -337,6 +338,27 @@ class TestMailGateway(InterventionCommon, MailCommon):
         self.assertFalse(request.contract_id)
         self.assertEqual(request.coverage_state, "not_covered")
         self.assertEqual(request.coverage_reason, "no_contract")
+
+    def test_team_alias_defaults(self):
+        """The team's alias creates requests of the team, its company and
+        its default domain, kept in step when the team changes."""
+        alias = self.team.alias_id
+        self.assertEqual(alias.alias_model_id.model, "intervention.request")
+        self.assertEqual(alias.alias_full_name, self.support_address)
+        defaults = ast.literal_eval(alias.alias_defaults)
+        self.assertEqual(
+            defaults,
+            {
+                "team_id": self.team.id,
+                "company_id": self.company.id,
+                "domain_id": self.domain_servers.id,
+            },
+        )
+        self.team.domain_id = self.domain_workstation
+        with freeze_time(TUESDAY), self.mock_mail_gateway():
+            request = self._receive("Keyboard dead")
+        self.assertEqual(request.domain_id, self.domain_workstation)
+        self.assertEqual(request.support_level, "n1")
 
     def test_attachments_kept(self):
         with freeze_time(TUESDAY), self.mock_mail_gateway():

@@ -44,6 +44,9 @@
         "views/product_template_views.xml",
         "views/account_move_views.xml",
         "views/intervention_billing_menus.xml",
+        "security/intervention_team_security.xml",
+        "data/mail_template_intake.xml",
+        "views/intervention_team_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -51,6 +54,7 @@
         "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
         "demo/intervention_billing_demo.xml",
+        "demo/intervention_mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -30,3 +30,6 @@ from . import intervention_time_entry
 from . import intervention_request_billing
 from . import account_move
 from . import account_move_line
+from . import intervention_team
+from . import intervention_request_mail
+from . import mail_thread

@@ -14,3 +14,4 @@ from . import test_billing_causes
 from . import test_time_entry
 from . import test_terms_acceptance
 from . import test_invoicing
+from . import test_mail_gateway

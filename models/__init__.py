@@ -23,3 +23,14 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
 from . import intervention_request_followup
+from . import intervention_agency
+from . import intervention_agency_window
+from . import intervention_oncall_shift
+from . import intervention_oncall_gap
+from . import intervention_oncall_call
+from . import intervention_oncall_attempt
+from . import intervention_oncall_export
+from . import intervention_contract_oncall
+from . import intervention_request_oncall
+from . import res_company_oncall
+from . import res_config_settings_oncall

@@ -10,3 +10,7 @@ from . import test_sla
 from . import test_business_time
 from . import test_escalation
 from . import test_followup
+from . import test_oncall_intake
+from . import test_oncall_escalation
+from . import test_oncall_rota
+from . import test_oncall_report_export

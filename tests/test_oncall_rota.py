@@ -1,0 +1,202 @@
+from datetime import date, datetime
+from itertools import pairwise
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .oncall_common import OncallCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOncallRota(OncallCommon):
+    """Rota lookup at shift boundaries and the yearly rota wizard (E2)."""
+
+    def test_lookup_at_shift_boundaries(self):
+        handover = datetime(2026, 3, 16, 7, 0)  # Monday 8:00 Paris
+        self.assertEqual(
+            self.agency._shift_at("1", datetime(2026, 3, 16, 6, 59, 59)).user_id,
+            self.technician,
+        )
+        self.assertEqual(
+            self.agency._shift_at("1", handover).user_id, self.technician_2
+        )
+        self.assertEqual(
+            self.agency._shift_at("1", datetime(2026, 3, 9, 7, 0)).user_id,
+            self.technician,
+            "a shift's start is inside it",
+        )
+        self.assertFalse(self.agency._shift_at("1", datetime(2026, 3, 23, 7, 0)))
+        self.assertEqual(self.agency._shift_at("2", handover).user_id, self.regional)
+
+    def test_overlapping_shifts_refused(self):
+        with self.assertRaises(ValidationError):
+            self._create_shift(
+                self.technician_2, datetime(2026, 3, 15, 7), datetime(2026, 3, 17, 7)
+            )
+        # Another level may overlap.
+        self._create_shift(
+            self.manager, datetime(2026, 3, 23, 7), datetime(2026, 3, 30, 6), level="2"
+        )
+
+    def test_shift_must_end_after_start(self):
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
+            self._create_shift(
+                self.technician, datetime(2026, 6, 2, 7), datetime(2026, 6, 1, 7)
+            )
+
+    def _generate(self, **values):
+        wizard = self.env["intervention.oncall.rota.wizard"].create(
+            {
+                "agency_id": self.agency.id,
+                "level": "1",
+                "user_ids": [(6, 0, [self.technician.id, self.technician_2.id])],
+                "date_from": date(2027, 1, 4),
+                "date_to": date(2028, 1, 3),
+                "period": "week",
+                "handover_hour": 8.0,
+                **values,
+            }
+        )
+        action = wizard.action_generate()
+        return self.env["intervention.oncall.shift"].search(action["domain"])
+
+    def test_wizard_generates_a_year_of_weekly_shifts(self):
+        shifts = self._generate()
+        self.assertEqual(len(shifts), 52)
+        self.assertEqual(shifts[0].date_start, datetime(2027, 1, 4, 7, 0))
+        self.assertEqual(shifts[-1].date_end, datetime(2028, 1, 3, 7, 0))
+        self.assertEqual(shifts[0].user_id, self.technician)
+        self.assertEqual(shifts[1].user_id, self.technician_2)
+        self.assertEqual(shifts[2].user_id, self.technician)
+        # Every shift ends when the next one starts: no gap, no overlap.
+        for before, after in pairwise(shifts):
+            self.assertEqual(before.date_end, after.date_start)
+
+    def test_wizard_follows_daylight_saving_time(self):
+        shifts = self._generate()
+        # Monday 29 March 2027 8:00 Paris is summer time (UTC+2).
+        summer = shifts.filtered(lambda s: s.date_start.date() == date(2027, 3, 29))
+        self.assertEqual(summer.date_start, datetime(2027, 3, 29, 6, 0))
+        self.assertEqual(summer.date_end, datetime(2027, 4, 5, 6, 0))
+
+    def test_wizard_replaces_shifts_of_the_span(self):
+        self._generate()
+        shifts = self._generate(user_ids=[(6, 0, [self.technician_2.id])])
+        self.assertEqual(len(shifts), 52)
+        self.assertEqual(
+            self.env["intervention.oncall.shift"].search_count(
+                [("agency_id", "=", self.agency.id), ("date_start", ">=", "2027-01-01")]
+            ),
+            52,
+        )
+        self.assertEqual(shifts.user_id, self.technician_2)
+
+    def test_wizard_daily_rotation(self):
+        shifts = self._generate(
+            period="day", date_from=date(2027, 1, 4), date_to=date(2027, 1, 11)
+        )
+        self.assertEqual(len(shifts), 7)
+
+    def test_wizard_bad_span_refused(self):
+        with self.assertRaises(UserError):
+            self._generate(date_from=date(2027, 1, 4), date_to=date(2027, 1, 4))
+        with self.assertRaises(UserError):
+            self._generate(date_from=date(2027, 1, 4), date_to=date(2027, 1, 6))
+
+    def test_window_hours_validated(self):
+        with self.assertRaises(ValidationError):
+            self.agency.window_ids[0].hour_to = 25
+
+
+@tagged("post_install", "-at_install")
+class TestOncallGaps(OncallCommon):
+    """Coverage gaps: windows with nobody on duty, reported to managers."""
+
+    def test_gaps_are_the_uncovered_parts_of_windows(self):
+        Gap = self.env["intervention.oncall.gap"]
+        # Week 2 (16-22 March) has a technician; Monday 23 at 8:00 nobody.
+        gaps = Gap._compute_agency_gaps(
+            self.agency, date(2026, 3, 16), date(2026, 3, 24)
+        )
+        tech_gaps = [g for g in gaps if g["level"] == "1"]
+        # Monday 23 and Tuesday 24 evenings 18-21 Paris.
+        self.assertEqual(
+            [(g["date_start"], g["date_end"]) for g in tech_gaps],
+            [
+                (datetime(2026, 3, 23, 17, 0), datetime(2026, 3, 23, 20, 0)),
+                (datetime(2026, 3, 24, 17, 0), datetime(2026, 3, 24, 20, 0)),
+            ],
+        )
+
+    def test_partial_window_gap(self):
+        Gap = self.env["intervention.oncall.gap"]
+        # A technician until Monday 23 at 19:00 Paris only.
+        self._create_shift(
+            self.technician, datetime(2026, 3, 23, 7), datetime(2026, 3, 23, 18)
+        )
+        gaps = Gap._compute_agency_gaps(
+            self.agency, date(2026, 3, 23), date(2026, 3, 23)
+        )
+        self.assertEqual(
+            [(g["level"], g["date_start"], g["date_end"]) for g in gaps],
+            [
+                ("1", datetime(2026, 3, 23, 18, 0), datetime(2026, 3, 23, 20, 0)),
+                ("2", datetime(2026, 3, 23, 17, 0), datetime(2026, 3, 23, 20, 0)),
+            ],
+        )
+
+    def test_holiday_day_duty_window_is_checked(self):
+        Gap = self.env["intervention.oncall.gap"]
+        self.shift_may.unlink()
+        gaps = Gap._compute_agency_gaps(self.agency, date(2026, 5, 1), date(2026, 5, 1))
+        self.assertEqual(
+            [(g["level"], g["date_start"], g["date_end"]) for g in gaps],
+            [("1", datetime(2026, 5, 1, 6, 0), datetime(2026, 5, 1, 18, 0))],
+        )
+
+    def test_cron_records_gaps_and_tells_the_manager_once(self):
+        Gap = self.env["intervention.oncall.gap"]
+        cron = self.env.ref("intervention_request.ir_cron_oncall_gaps")
+        with freeze_time("2026-03-20 10:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        gaps = Gap.search([("agency_id", "=", self.agency.id)])
+        self.assertTrue(gaps)
+        self.assertTrue(all(g.date_start >= datetime(2026, 3, 23, 7) for g in gaps))
+        activities = self.agency.activity_ids.filtered(
+            lambda a: a.user_id == self.manager
+        )
+        self.assertEqual(len(activities), 1)
+        with freeze_time("2026-03-20 11:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertEqual(Gap.search([("agency_id", "=", self.agency.id)]), gaps)
+        self.assertEqual(len(self.agency.activity_ids), 1, "no new gap, no new alert")
+        # Covering Monday 23's evening removes that gap.
+        self._create_shift(
+            self.technician, datetime(2026, 3, 23, 7), datetime(2026, 3, 24, 7)
+        )
+        with freeze_time("2026-03-20 12:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertFalse(
+            Gap.search(
+                [
+                    ("agency_id", "=", self.agency.id),
+                    ("level", "=", "1"),
+                    ("date_start", "=", datetime(2026, 3, 23, 17, 0)),
+                ]
+            )
+        )
+
+    def test_no_gap_when_fully_covered(self):
+        Gap = self.env["intervention.oncall.gap"]
+        gaps = Gap._compute_agency_gaps(
+            self.agency, date(2026, 3, 10), date(2026, 3, 15)
+        )
+        self.assertEqual(gaps, [])

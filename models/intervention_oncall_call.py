@@ -281,7 +281,7 @@ class InterventionOncallCall(models.Model):
             call.write(vals)
             if outcome != "not_eligible":
                 call._create_request()
-            if outcome in ("outside_window", "next_morning") or (
+            if outcome in ("outside_window", "next_morning", "safety") or (
                 call.state == "open" and not call.callee_id
             ):
                 call._send_summary()

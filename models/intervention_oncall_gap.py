@@ -76,7 +76,7 @@ class InterventionOncallGap(models.Model):
     def _cron_detect_gaps(self, horizon_days=GAP_HORIZON_DAYS):
         """Rebuild the gaps of every agency from now to the horizon and give
         the new ones to the agency manager (activity)."""
-        agencies = self.env["intervention.agency"].search([])
+        agencies = self.env["intervention.agency"].search([("window_ids", "!=", False)])
         for agency in agencies:
             self._refresh_agency_gaps(agency, horizon_days)
         self.env["ir.cron"]._commit_progress(len(agencies))

@@ -132,10 +132,14 @@ class TestOncallIntake(OncallCommon):
         self.assertEqual(call.outcome, "safety")
         self.assertEqual(call.callee_id, self.regional)
         self.assertEqual(call.request_id.severity, "blocking")
-        call.action_log_reached()
         mail = self._summary_mails(call)
         self.assertEqual(mail.email_to, "agence.annecy@example.com,dr@example.com")
-        self.assertIn("was reached", mail.body_html)
+        self.assertIn("Safety emergency", mail.body_html)
+        self.assertIn("was not reached", mail.body_html)
+        call.action_log_reached()
+        mails = self._summary_mails(call) - mail
+        self.assertEqual(mails.email_to, "agence.annecy@example.com,dr@example.com")
+        self.assertIn("was reached", mails.body_html)
 
     def test_safety_without_after_hours_subscription(self):
         self.contract.agency_id = self.agency

@@ -4,7 +4,7 @@ from itertools import pairwise
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -200,3 +200,32 @@ class TestOncallGaps(OncallCommon):
             self.agency, date(2026, 3, 10), date(2026, 3, 15)
         )
         self.assertEqual(gaps, [])
+
+
+@tagged("post_install", "-at_install")
+class TestOncallAccess(OncallCommon):
+    """The desk reads the rota and takes calls; managers plan; companies
+    are kept apart."""
+
+    def test_desk_user_reads_but_cannot_change_the_rota(self):
+        Shift = self.env["intervention.oncall.shift"].with_user(self.user)
+        self.assertTrue(Shift.search([("agency_id", "=", self.agency.id)]))
+        with self.assertRaises(AccessError):
+            self.shift_week_1.with_user(self.user).user_id = self.technician_2
+        with self.assertRaises(AccessError):
+            self.env["intervention.agency"].with_user(self.user).create(
+                {"name": "Rogue agency"}
+            )
+
+    def test_other_company_agency_hidden(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        agency = self.env["intervention.agency"].create(
+            {
+                "name": "Other agency",
+                "company_id": other.id,
+                "resource_calendar_id": other.resource_calendar_id.id,
+            }
+        )
+        visible = self.env["intervention.agency"].with_user(self.manager).search([])
+        self.assertIn(self.agency, visible)
+        self.assertNotIn(agency, visible)

@@ -8,6 +8,9 @@ from odoo.tools import format_datetime, plaintext2html
 
 from ..tools import business_time
 
+# Gaps listed in the manager's activity; the rest are in the gap list.
+GAPS_LISTED = 10
+
 
 class InterventionAgency(models.Model):
     """A local agency: contact details, on-call phones, on-call windows per
@@ -211,8 +214,13 @@ class InterventionAgency(models.Model):
             f"- {levels[gap.level]}: "
             f"{format_datetime(self.env, gap.date_start, tz=tz)} - "
             f"{format_datetime(self.env, gap.date_end, tz=tz)}"
-            for gap in gaps
+            for gap in gaps[:GAPS_LISTED]
         )
+        if len(gaps) > GAPS_LISTED:
+            lines += "\n" + self.env._(
+                "... and %(count)s more (On-call > Coverage Gaps).",
+                count=len(gaps) - GAPS_LISTED,
+            )
         note = self.env._(
             "Nobody is on call during these on-call windows:\n%(gaps)s", gaps=lines
         )

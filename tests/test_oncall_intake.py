@@ -38,6 +38,8 @@ class TestOncallIntake(OncallCommon):
         mail = self._summary_mails(call)
         self.assertEqual(mail.email_to, "agence.annecy@example.com")
         self.assertIn("not reached", mail.body_html)
+        self.assertIn("Résidence Les Pins, 3 rue des Pins, Annecy", mail.body_html)
+        self.assertIn("Within 4 hours", mail.body_html)
 
     def test_friday_evening_before_day_duty_calls_next_morning(self):
         # Friday 13 March, 21:30 Paris: Saturday is a day-duty day.

@@ -174,6 +174,7 @@ class TestOncallGaps(OncallCommon):
             lambda a: a.user_id == self.manager
         )
         self.assertEqual(len(activities), 1)
+        self.assertIn("more (On-call", activities.note, "long lists are cut")
         with freeze_time("2026-03-20 11:00:00"), self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.assertEqual(Gap.search([("agency_id", "=", self.agency.id)]), gaps)

@@ -37,7 +37,7 @@ class TestOncallIntake(OncallCommon):
         self.assertTrue(call.request_id)
         mail = self._summary_mails(call)
         self.assertEqual(mail.email_to, "agence.annecy@example.com")
-        self.assertIn("not reached", mail.body_html)
+        self.assertIn("Nobody has been called yet", mail.body_html)
         self.assertIn("Résidence Les Pins, 3 rue des Pins, Annecy", mail.body_html)
         self.assertIn("Within 4 hours", mail.body_html)
 
@@ -137,7 +137,7 @@ class TestOncallIntake(OncallCommon):
         mail = self._summary_mails(call)
         self.assertEqual(mail.email_to, "agence.annecy@example.com,dr@example.com")
         self.assertIn("Safety emergency", mail.body_html)
-        self.assertIn("was not reached", mail.body_html)
+        self.assertIn("Nobody has been called yet", mail.body_html)
         call.action_log_reached()
         mails = self._summary_mails(call) - mail
         self.assertEqual(mails.email_to, "agence.annecy@example.com,dr@example.com")
@@ -157,6 +157,27 @@ class TestOncallIntake(OncallCommon):
         self.assertIn("portal", call.outcome_message)
         self.assertFalse(call.request_id)
         self.assertEqual(call.state, "done")
+
+    def test_equipment_out_of_contract_is_not_eligible(self):
+        # A boiler bought after the contract started and never added to it.
+        new_boiler = self.env["intervention.equipment"].create(
+            {
+                "name": "New boiler",
+                "partner_id": self.residence.id,
+                "acquisition_date": datetime(2026, 2, 1).date(),
+            }
+        )
+        call = self._take_call(datetime(2026, 3, 10, 18, 0), equipment_id=new_boiler.id)
+        self.assertEqual(call.outcome, "not_eligible")
+        self.assertIn("New boiler", call.coverage_message)
+
+    def test_wizard_prefers_the_after_hours_contract(self):
+        business = self._create_contract(self.residence, agency_id=self.agency.id)
+        wizard = self.env["intervention.oncall.call.wizard"].create(
+            {"search_term": "Les Pins", "date_call": datetime(2026, 3, 10, 18, 0)}
+        )
+        self.assertEqual(wizard.contract_id, self.contract_collective)
+        self.assertNotEqual(wizard.contract_id, business)
 
     def test_outside_subscribed_windows_is_not_eligible(self):
         # 23:30 Paris: the 7/7 subscription runs 8-22.

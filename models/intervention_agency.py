@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from pytz import timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime, plaintext2html
 
 from ..tools import business_time
@@ -167,7 +167,17 @@ class InterventionAgency(models.Model):
         timeline = self.resource_calendar_id._intervention_timeline(
             start, start + timedelta(days=31)
         )
-        return timeline.next_opening(start)
+        try:
+            return timeline.next_opening(start)
+        except business_time.HorizonError as error:
+            raise UserError(
+                self.env._(
+                    "Agency %(agency)s: its business hours %(calendar)s have no "
+                    "opening in the next 31 days.",
+                    agency=self.name,
+                    calendar=self.resource_calendar_id.name,
+                )
+            ) from error
 
     def _next_morning(self, when):
         """The first on-call window or business opening after ``when``, on a

@@ -55,6 +55,15 @@ class TestOncallReport(OncallCommon):
         self.assertEqual(request.date_received, received)
         self.assertIn("Pump replaced.", request.oncall_report)
 
+    def test_report_on_calendar_without_hours_is_refused(self):
+        self.calendar_business.attendance_ids.unlink()
+        with self.assertRaisesRegex(UserError, "no opening in the next 31 days"):
+            self._report(
+                partner_id=self.residence.id,
+                contract_id=self.contract_collective.id,
+                date_end=datetime(2026, 3, 10, 21),
+            )
+
     def test_report_needs_a_client_or_request(self):
         with self.assertRaises(UserError):
             self._report(date_end=datetime(2026, 3, 10, 21))

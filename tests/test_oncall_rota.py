@@ -110,6 +110,10 @@ class TestOncallRota(OncallCommon):
             self._generate(date_from=date(2027, 1, 4), date_to=date(2027, 1, 4))
         with self.assertRaises(UserError):
             self._generate(date_from=date(2027, 1, 4), date_to=date(2027, 1, 6))
+        with self.assertRaisesRegex(UserError, "handover hour"):
+            self._generate(handover_hour=-1)
+        with self.assertRaisesRegex(UserError, "handover hour"):
+            self._generate(handover_hour=24)
 
     def test_window_hours_validated(self):
         with self.assertRaises(ValidationError):

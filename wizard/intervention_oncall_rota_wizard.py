@@ -58,9 +58,13 @@ class InterventionOncallRotaWizard(models.TransientModel):
             raise UserError(self.env._("The rota must end after it starts."))
         step = timedelta(days=7 if self.period == "week" else 1)
         tz = self.agency_id._tz
-        handover = _float_to_time(self.handover_hour)
+        handover = (
+            _float_to_time(self.handover_hour) if self.handover_hour >= 0 else None
+        )
         if handover is None:
-            raise UserError(self.env._("The handover hour must be before 24:00."))
+            raise UserError(
+                self.env._("The handover hour must be between 00:00 and 23:59.")
+            )
         bounds, day = [], self.date_from
         while day <= self.date_to:
             bounds.append(tz.localize(datetime.combine(day, handover)))

@@ -234,3 +234,31 @@ class TestOncallAccess(OncallCommon):
         visible = self.env["intervention.agency"].with_user(self.manager).search([])
         self.assertIn(self.agency, visible)
         self.assertNotIn(agency, visible)
+
+
+@tagged("post_install", "-at_install")
+class TestOncallWindows(OncallCommon):
+    """Windows per type of day, and windows running past midnight."""
+
+    def test_window_past_midnight(self):
+        evening = self.agency.window_ids.filtered(lambda w: w.oncall_type == "evening")
+        evening.hour_to = 8  # 18:00 to 08:00 the next morning
+        # Tuesday 10 March 23:00 and Wednesday 07:59 Paris: inside.
+        self.assertEqual(self.agency._window_at(datetime(2026, 3, 10, 22, 0)), evening)
+        self.assertEqual(self.agency._window_at(datetime(2026, 3, 11, 6, 59)), evening)
+        self.assertFalse(self.agency._window_at(datetime(2026, 3, 11, 7, 0)))
+
+    def test_window_types_follow_the_day(self):
+        day_duty = self.agency.window_ids.filtered(
+            lambda w: w.oncall_type == "day_duty"
+        )
+        # Friday 1 May (holiday) 10:00 Paris: day duty; Thursday 30 April
+        # 10:00: business hours, no window.
+        self.assertEqual(self.agency._window_at(datetime(2026, 5, 1, 8, 0)), day_duty)
+        self.assertFalse(self.agency._window_at(datetime(2026, 4, 30, 8, 0)))
+        self.assertEqual(
+            self.agency.window_ids.filtered(
+                lambda w: w.oncall_type == "evening"
+            ).display_name,
+            "Weekday evenings 18:00-21:00",
+        )

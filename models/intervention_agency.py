@@ -65,6 +65,7 @@ class InterventionAgency(models.Model):
     shift_ids = fields.One2many(
         "intervention.oncall.shift", "agency_id", string="On-call Shifts"
     )
+    gap_count = fields.Integer(string="Coverage Gaps", compute="_compute_gap_count")
     unreachable_threshold = fields.Integer(
         string="Unreachable Alert After",
         default=2,
@@ -87,6 +88,23 @@ class InterventionAgency(models.Model):
         "CHECK(escalation_delay > 0)",
         "The escalation delay must be at least one minute.",
     )
+
+    def _compute_gap_count(self):
+        counts = dict(
+            self.env["intervention.oncall.gap"]._read_group(
+                [("agency_id", "in", self.ids)], ["agency_id"], ["__count"]
+            )
+        )
+        for agency in self:
+            agency.gap_count = counts.get(agency, 0)
+
+    def action_view_gaps(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "intervention_request.intervention_oncall_gap_action"
+        )
+        action["domain"] = [("agency_id", "=", self.id)]
+        return action
 
     # ------------------------------------------------------------------
     # Days and windows

@@ -179,6 +179,8 @@ class TestOncallGaps(OncallCommon):
         )
         self.assertEqual(len(activities), 1)
         self.assertIn("more (On-call", activities.note, "long lists are cut")
+        self.assertEqual(self.agency.gap_count, len(gaps))
+        self.assertEqual(self.agency.action_view_gaps()["domain"][0][2], self.agency.id)
         with freeze_time("2026-03-20 11:00:00"), self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.assertEqual(Gap.search([("agency_id", "=", self.agency.id)]), gaps)

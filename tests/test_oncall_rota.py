@@ -99,6 +99,15 @@ class TestOncallRota(OncallCommon):
         )
         self.assertEqual(shifts.user_id, self.technician_2)
 
+    def test_wizard_rotates_in_alphabetical_order(self):
+        shifts = self._generate(
+            user_ids=[(6, 0, [self.technician_2.id, self.technician.id])],
+            date_to=date(2027, 1, 18),
+        )
+        # "Field Technician" before "Second Technician".
+        self.assertEqual(shifts.mapped("user_id"), self.technician | self.technician_2)
+        self.assertEqual(shifts[0].user_id, self.technician)
+
     def test_wizard_daily_rotation(self):
         shifts = self._generate(
             period="day", date_from=date(2027, 1, 4), date_to=date(2027, 1, 11)

@@ -3,7 +3,7 @@ from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..models.intervention_agency_window import _float_to_time
@@ -25,7 +25,8 @@ class InterventionOncallRotaWizard(models.TransientModel):
         "res.users",
         string="Rotation",
         required=True,
-        help="People taking turns, in this order.",
+        help="People taking turns, in alphabetical order of their names, the "
+        "first from the start date.",
     )
     date_from = fields.Date(
         string="From", required=True, default=fields.Date.context_today
@@ -44,11 +45,6 @@ class InterventionOncallRotaWizard(models.TransientModel):
         default=True,
         help="Delete the agency's shifts of this level that start in the span.",
     )
-
-    @api.model
-    def _rotation_order(self, users):
-        """The order of the rotation: the order the people were listed in."""
-        return users
 
     def _shift_bounds(self):
         """Local handover instants from ``date_from`` to ``date_to``, as
@@ -73,7 +69,7 @@ class InterventionOncallRotaWizard(models.TransientModel):
 
     def _prepare_shift_values(self):
         self.ensure_one()
-        users = self._rotation_order(self.user_ids)
+        users = self.user_ids.sorted(lambda user: (user.name or "", user.id))
         bounds = self._shift_bounds()
         return [
             {

@@ -209,6 +209,8 @@ class TestOncallIntake(OncallCommon):
             self.assertEqual(wizard.oncall_delay, "Within 4 hours")
             wizard.equipment_id = self.boiler_room
             self.assertIn("Covered", wizard.coverage_message)
+            self.assertIn("Call the technician on duty now", wizard.outcome_preview)
+            self.assertIn(self.technician.name, wizard.outcome_preview)
             action = wizard.action_route()
         call = self.env["intervention.oncall.call"].browse(action["res_id"])
         self.assertEqual(call.outcome, "call_technician")

@@ -55,6 +55,9 @@ class InterventionOncallCallWizard(models.TransientModel):
         string="After-hours Subscription", compute="_compute_coverage_message"
     )
     oncall_delay = fields.Char(related="contract_id.oncall_delay")
+    outcome_preview = fields.Char(
+        string="Procedure", compute="_compute_outcome_preview"
+    )
 
     @api.depends("search_term")
     def _compute_candidate_ids(self):
@@ -92,10 +95,29 @@ class InterventionOncallCallWizard(models.TransientModel):
                 channel="oncall",
             )["message"]
 
+    @api.depends(
+        "contract_id", "agency_id", "date_call", "equipment_id", "site_id", "is_safety"
+    )
+    def _compute_outcome_preview(self):
+        """What routing will do, shown before the call is recorded."""
+        Call = self.env["intervention.oncall.call"]
+        for wizard in self:
+            wizard.outcome_preview = False
+            if not wizard.partner_id or not wizard.agency_id:
+                continue
+            call = Call.new(wizard._prepare_call_values())
+            _outcome, _due, level, message = call._decide_outcome()
+            person = (
+                level and wizard.agency_id._shift_at(level, wizard.date_call).user_id
+            )
+            wizard.outcome_preview = (
+                f"{message} ({person.name})" if person and level else message
+            )
+
     def _prepare_call_values(self):
         self.ensure_one()
         return {
-            "date_call": self.date_call,
+            "date_call": self.date_call or fields.Datetime.now(),
             "partner_id": self.partner_id.id,
             "contract_id": self.contract_id.id,
             "agency_id": self.agency_id.id,

@@ -55,6 +55,24 @@ class TestOncallReport(OncallCommon):
         self.assertEqual(request.date_received, received)
         self.assertIn("Pump replaced.", request.oncall_report)
 
+    def test_technician_records_own_report(self):
+        call = self._take_call(datetime(2026, 3, 13, 20, 30))
+        wizard = (
+            self.env["intervention.oncall.report.wizard"]
+            .with_user(self.technician)
+            .create(
+                {
+                    "call_id": call.id,
+                    "report": "Reset the burner.",
+                    "date_end": datetime(2026, 3, 13, 23, 0),
+                }
+            )
+        )
+        self.assertEqual(wizard.technician_id, self.technician)
+        wizard.action_confirm()
+        self.assertIn("Reset the burner.", call.request_id.oncall_report)
+        self.assertEqual(call.request_id.date_received, datetime(2026, 3, 16, 8, 0))
+
     def test_report_on_calendar_without_hours_is_refused(self):
         self.calendar_business.attendance_ids.unlink()
         with self.assertRaisesRegex(UserError, "no opening in the next 31 days"):

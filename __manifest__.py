@@ -47,6 +47,18 @@
         "security/intervention_team_security.xml",
         "data/mail_template_intake.xml",
         "views/intervention_team_views.xml",
+        "security/intervention_oncall_security.xml",
+        "data/intervention_oncall_data.xml",
+        "data/intervention_oncall_cron.xml",
+        "views/intervention_agency_views.xml",
+        "views/intervention_oncall_shift_views.xml",
+        "views/intervention_oncall_gap_views.xml",
+        "views/intervention_oncall_call_views.xml",
+        "wizard/intervention_oncall_call_wizard_views.xml",
+        "wizard/intervention_oncall_report_wizard_views.xml",
+        "wizard/intervention_oncall_rota_wizard_views.xml",
+        "wizard/intervention_oncall_export_wizard_views.xml",
+        "views/intervention_oncall_menus.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -55,6 +67,7 @@
         "demo/intervention_demo.xml",
         "demo/intervention_billing_demo.xml",
         "demo/intervention_mail_demo.xml",
+        "demo/intervention_oncall_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -33,3 +33,14 @@ from . import account_move_line
 from . import intervention_team
 from . import intervention_request_mail
 from . import mail_thread
+from . import intervention_agency
+from . import intervention_agency_window
+from . import intervention_oncall_shift
+from . import intervention_oncall_gap
+from . import intervention_oncall_call
+from . import intervention_oncall_attempt
+from . import intervention_oncall_export
+from . import intervention_contract_oncall
+from . import intervention_request_oncall
+from . import res_company_oncall
+from . import res_config_settings_oncall

@@ -15,3 +15,7 @@ from . import test_time_entry
 from . import test_terms_acceptance
 from . import test_invoicing
 from . import test_mail_gateway
+from . import test_oncall_intake
+from . import test_oncall_escalation
+from . import test_oncall_rota
+from . import test_oncall_report_export

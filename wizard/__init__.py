@@ -4,3 +4,7 @@ from . import intervention_request_cancel_wizard
 from . import intervention_request_charge_wizard
 from . import intervention_request_terms_wizard
 from . import intervention_invoice_wizard
+from . import intervention_oncall_call_wizard
+from . import intervention_oncall_report_wizard
+from . import intervention_oncall_rota_wizard
+from . import intervention_oncall_export_wizard

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools.intervals import Intervals
+
+from ..tools import business_time
+from .intervention_oncall_shift import ONCALL_LEVELS
+
+GAP_HORIZON_DAYS = 60
+
+
+class InterventionOncallGap(models.Model):
+    """A stretch of an on-call window with nobody on duty at a level (E2).
+
+    Rebuilt by ``_cron_detect_gaps`` for the coming weeks; new gaps are
+    given to the agency manager as activities."""
+
+    _name = "intervention.oncall.gap"
+    _description = "On-call Coverage Gap"
+    _order = "date_start"
+
+    agency_id = fields.Many2one(
+        "intervention.agency", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="agency_id.company_id", store=True, index=True, precompute=True
+    )
+    level = fields.Selection(ONCALL_LEVELS, required=True)
+    window_id = fields.Many2one("intervention.agency.window", ondelete="cascade")
+    date_start = fields.Datetime(string="Start", required=True)
+    date_end = fields.Datetime(string="End", required=True)
+
+    @api.model
+    def _compute_agency_gaps(self, agency, date_from, date_to):
+        """Gaps of ``agency`` between two local dates (included): for each
+        level, the parts of its windows that no shift covers, as a list of
+        value dicts (not yet stored)."""
+        windows = agency._window_intervals(date_from, date_to)
+        if not windows:
+            return []
+        start, stop = windows[0][0], max(item[1] for item in windows)
+        shifts = self.env["intervention.oncall.shift"].search(
+            [
+                ("agency_id", "=", agency.id),
+                ("date_start", "<", business_time.to_naive_utc(stop)),
+                ("date_end", ">", business_time.to_naive_utc(start)),
+            ]
+        )
+        gaps = []
+        for level, _label in ONCALL_LEVELS:
+            covered = Intervals(
+                [
+                    (
+                        business_time.to_aware_utc(shift.date_start),
+                        business_time.to_aware_utc(shift.date_end),
+                        shift,
+                    )
+                    for shift in shifts.filtered(lambda s, lv=level: s.level == lv)
+                ]
+            )
+            for win_start, win_stop, window in windows:
+                missing = Intervals([(win_start, win_stop, window)]) - covered
+                gaps += [
+                    {
+                        "agency_id": agency.id,
+                        "level": level,
+                        "window_id": window.id,
+                        "date_start": business_time.to_naive_utc(gap_start),
+                        "date_end": business_time.to_naive_utc(gap_stop),
+                    }
+                    for gap_start, gap_stop, _recs in missing
+                ]
+        return gaps
+
+    @api.model
+    def _cron_detect_gaps(self, horizon_days=GAP_HORIZON_DAYS):
+        """Rebuild the gaps of every agency from now to the horizon and give
+        the new ones to the agency manager (activity)."""
+        agencies = self.env["intervention.agency"].search([("window_ids", "!=", False)])
+        for agency in agencies:
+            self._refresh_agency_gaps(agency, horizon_days)
+        self.env["ir.cron"]._commit_progress(len(agencies))
+
+    def _refresh_agency_gaps(self, agency, horizon_days):
+        now = fields.Datetime.now()
+        today = agency._local(now).date()
+        values = [
+            vals
+            for vals in self._compute_agency_gaps(
+                agency, today, today + timedelta(days=horizon_days)
+            )
+            if vals["date_end"] > now
+        ]
+        old = self.search([("agency_id", "=", agency.id)])
+        known = {(g.level, g.date_start, g.date_end) for g in old}
+        new_values = [
+            vals
+            for vals in values
+            if (vals["level"], vals["date_start"], vals["date_end"]) not in known
+        ]
+        wanted = {(v["level"], v["date_start"], v["date_end"]) for v in values}
+        old.filtered(
+            lambda g: (g.level, g.date_start, g.date_end) not in wanted
+        ).unlink()
+        new_gaps = self.create(new_values)
+        if new_gaps:
+            agency._notify_coverage_gaps(new_gaps)
+        return new_gaps

@@ -1,0 +1,136 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .oncall_common import OncallCommon
+
+TUESDAY_19H = datetime(2026, 3, 10, 18, 0)  # Paris 19:00, technician week 1
+
+
+@tagged("post_install", "-at_install")
+class TestOncallAttempts(OncallCommon):
+    """Attempts logged per call, summary with the result (E4), technician
+    unreachable twice in a row in one shift (E3)."""
+
+    def _attempt(self, call, result, when):
+        with freeze_time(when):
+            call._log_attempt(result)
+
+    def test_each_attempt_is_logged_and_summary_says_not_reached(self):
+        call = self._take_call(TUESDAY_19H)
+        self._attempt(call, "voicemail", "2026-03-10 18:02:00")
+        self.assertEqual(call.attempt_ids.result, "voicemail")
+        self.assertEqual(call.attempt_ids.user_id, self.technician)
+        self.assertEqual(call.attempt_ids.level, "1")
+        self.assertEqual(call.state, "open")
+        mail = self._summary_mails(call)
+        self.assertEqual(len(mail), 1)
+        self.assertIn("was not reached", mail.body_html)
+        self.assertIn("Voicemail", mail.body_html)
+
+    def test_reached_closes_call_and_summary_says_reached(self):
+        call = self._take_call(TUESDAY_19H)
+        self._attempt(call, "no_answer", "2026-03-10 18:02:00")
+        self._attempt(call, "reached", "2026-03-10 18:10:00")
+        self.assertTrue(call.is_reached)
+        self.assertEqual(call.state, "done")
+        self.assertFalse(call.date_next_escalation)
+        mails = self._summary_mails(call)
+        self.assertEqual(len(mails), 2)
+        self.assertTrue(any("was reached" in m.body_html for m in mails))
+        with self.assertRaises(UserError):
+            call.action_log_no_answer()
+
+    def test_unreachable_twice_in_a_row_alerts_regional_manager(self):
+        first = self._take_call(TUESDAY_19H)
+        self._attempt(first, "no_answer", "2026-03-10 18:02:00")
+        self.assertEqual(first.escalation_level, "none")
+        second = self._take_call(datetime(2026, 3, 10, 18, 20))
+        self._attempt(second, "voicemail", "2026-03-10 18:21:00")
+        self.assertEqual(second.escalation_level, "manager")
+        self.assertEqual(second.callee_id, self.regional)
+        self.assertIn(
+            self.regional, second.activity_ids.user_id, "the manager has an activity"
+        )
+        self.assertEqual(first.escalation_level, "none")
+
+    def test_reached_in_between_resets_the_streak(self):
+        first = self._take_call(TUESDAY_19H)
+        self._attempt(first, "no_answer", "2026-03-10 18:02:00")
+        self._attempt(first, "reached", "2026-03-10 18:05:00")
+        second = self._take_call(datetime(2026, 3, 10, 18, 20))
+        self._attempt(second, "no_answer", "2026-03-10 18:21:00")
+        self.assertEqual(second.escalation_level, "none")
+
+    def test_streak_does_not_cross_on_call_periods(self):
+        # Last attempt of week 1 on Sunday, next one in week 2 (another
+        # shift, another technician): no alert.
+        first = self._take_call(datetime(2026, 3, 15, 9, 0))
+        self._attempt(first, "no_answer", "2026-03-15 09:01:00")
+        second = self._take_call(datetime(2026, 3, 16, 18, 0))
+        self.assertEqual(second.callee_id, self.technician_2)
+        self._attempt(second, "no_answer", "2026-03-16 18:01:00")
+        self.assertEqual(second.escalation_level, "none")
+
+    def test_threshold_is_configurable(self):
+        self.agency.unreachable_threshold = 3
+        call = self._take_call(TUESDAY_19H)
+        self._attempt(call, "no_answer", "2026-03-10 18:01:00")
+        self._attempt(call, "no_answer", "2026-03-10 18:02:00")
+        self.assertEqual(call.escalation_level, "none")
+        self._attempt(call, "no_answer", "2026-03-10 18:03:00")
+        self.assertEqual(call.escalation_level, "manager")
+
+
+@tagged("post_install", "-at_install")
+class TestOncallEscalationCron(OncallCommon):
+    """D3: no answer from the technician -> on-call manager -> general
+    management, by the scheduled action."""
+
+    def _run_cron(self, when):
+        cron = self.env.ref("intervention_request.ir_cron_oncall_escalation")
+        with freeze_time(when), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+
+    def test_unanswered_call_goes_to_manager_then_general_management(self):
+        call = self._take_call(TUESDAY_19H)
+        self.assertEqual(call.date_next_escalation, datetime(2026, 3, 10, 18, 30))
+        self._run_cron("2026-03-10 18:29:00")
+        self.assertEqual(call.escalation_level, "none")
+        self._run_cron("2026-03-10 18:31:00")
+        self.assertEqual(call.escalation_level, "manager")
+        self.assertEqual(call.callee_id, self.regional)
+        self.assertEqual(call.date_next_escalation, datetime(2026, 3, 10, 19, 1))
+        self._run_cron("2026-03-10 19:02:00")
+        self.assertEqual(call.escalation_level, "general")
+        self.assertEqual(call.callee_id, self.direction)
+        self.assertFalse(call.date_next_escalation)
+        self.assertIn(self.direction, call.activity_ids.user_id)
+        self._run_cron("2026-03-10 20:00:00")
+        self.assertEqual(call.escalation_level, "general", "nothing above")
+
+    def test_reached_call_is_not_escalated(self):
+        call = self._take_call(TUESDAY_19H)
+        with freeze_time("2026-03-10 18:05:00"):
+            call.action_log_reached()
+        self._run_cron("2026-03-10 19:00:00")
+        self.assertEqual(call.escalation_level, "none")
+
+    def test_next_morning_call_escalates_from_its_due_time(self):
+        call = self._take_call(datetime(2026, 3, 13, 20, 30))  # Friday 21:30
+        self._run_cron("2026-03-13 21:30:00")
+        self.assertEqual(call.escalation_level, "none")
+        self._run_cron("2026-03-14 07:31:00")  # Saturday 8:31 Paris
+        self.assertEqual(call.escalation_level, "manager")
+
+    def test_manager_answer_stops_escalation(self):
+        call = self._take_call(TUESDAY_19H)
+        self._run_cron("2026-03-10 18:31:00")
+        with freeze_time("2026-03-10 18:35:00"):
+            call.action_log_reached()
+        self.assertEqual(call.attempt_ids.level, "2")
+        self._run_cron("2026-03-10 19:30:00")
+        self.assertEqual(call.escalation_level, "manager")

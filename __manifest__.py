@@ -34,14 +34,21 @@
         "wizard/intervention_request_route_wizard_views.xml",
         "wizard/intervention_request_cancel_wizard_views.xml",
         "views/intervention_menus.xml",
+        "security/intervention_portal_security.xml",
+        "views/intervention_request_portal_templates.xml",
+        "views/res_config_settings_portal_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
         "demo/intervention_followup_demo.xml",
         "demo/intervention_escalation_demo.xml",
         "demo/intervention_demo.xml",
+        "demo/intervention_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "intervention_request/static/src/interactions/*.js",
+        ],
         "web.assets_tests": [
             "intervention_request/static/tests/tours/*.js",
         ],

@@ -23,3 +23,6 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
 from . import intervention_request_followup
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import intervention_request_portal

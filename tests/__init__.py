@@ -10,3 +10,6 @@ from . import test_sla
 from . import test_business_time
 from . import test_escalation
 from . import test_followup
+from . import test_portal
+from . import test_portal_rules
+from . import test_portal_tour

@@ -289,7 +289,7 @@ class InterventionPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Creation form (G2)
     # ------------------------------------------------------------------
-    def _intervention_form_page(self, form, errors=None, preview=None):
+    def _intervention_form_page(self, form, errors=None, preview=None, files=0):
         Request = request.env[MODEL]
         values = self._prepare_portal_layout_values()
         values.update(
@@ -298,8 +298,19 @@ class InterventionPortal(CustomerPortal):
             form=form,
             errors=errors or {},
             preview=preview,
+            files_dropped=files,
+            confirm_key=self._confirm_key(form),
         )
         return request.render("intervention_request.portal_intervention_new", values)
+
+    @staticmethod
+    def _confirm_key(form):
+        """What the client confirmed "send anyway" for: a confirmation given
+        for other choices (edited after the notice) does not count."""
+        return "-".join(
+            str(form.get(key) or "")
+            for key in ("contract_id", "site_id", "equipment_id", "kind")
+        )
 
     @http.route(
         "/my/interventions/new",
@@ -328,11 +339,11 @@ class InterventionPortal(CustomerPortal):
             if upload.filename
         ]
         result = request.env[MODEL]._portal_submit(
-            form, files, confirmed=post.get("confirmed") == "1"
+            form, files, confirmed=post.get("confirmed") == self._confirm_key(form)
         )
         if not result["request"]:
             return self._intervention_form_page(
-                form, result["errors"], result["preview"]
+                form, result["errors"], result["preview"], len(files)
             )
         return request.redirect(result["request"].access_url)
 

@@ -26,3 +26,4 @@ from . import intervention_request_followup
 from . import res_company_portal
 from . import res_config_settings_portal
 from . import intervention_request_portal
+from . import intervention_request_portal_actions

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 from odoo import fields
@@ -301,6 +302,7 @@ class TestPortalForm(InterventionPortalCommon):
         before = self._requests_of(self.client_a)
         response = self._submit(self._form(), files=files)
         self.assertIn("Attach 10 files at most.", response.text)
+        self.assertIn("attach your 11 file(s) again", response.text)
         self.assertEqual(self._requests_of(self.client_a), before)
 
     def test_script_tags_are_stored_and_shown_as_text(self):
@@ -338,7 +340,13 @@ class TestPortalForm(InterventionPortalCommon):
         self.assertIn("Out of contract", response.text)
         self.assertIn("Send anyway", response.text)
         self.assertEqual(self._requests_of(self.client_a), before, "not sent yet")
+        key = re.search(r'name="confirmed" value="([^"]+)"', response.text).group(1)
+        # A confirmation given for other choices does not count.
         self._submit({**form, "confirmed": "1"})
+        self._submit({**self._form(), "confirmed": key})
+        self.assertEqual(len(self._requests_of(self.client_a) - before), 1)
+        before = self._requests_of(self.client_a)
+        self._submit({**form, "confirmed": key})
         created = self._requests_of(self.client_a) - before
         self.assertEqual(len(created), 1)
         self.assertEqual(created.coverage_state, "not_covered")

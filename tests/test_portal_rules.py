@@ -120,6 +120,19 @@ class TestPortalRules(InterventionCommon):
             result = self._submit(site_id=str(other_site.id))
         self.assertIn("is installed at", result["errors"]["equipment_id"])
 
+    def test_emails_link_to_the_portal_with_a_token(self):
+        with freeze_time(TUESDAY_11H):
+            request = self._create_request()
+        groups = request._notify_get_recipients_groups(
+            self.env["mail.message"], "Request"
+        )
+        customer = next(group for group in groups if group[0] == "portal_customer")
+        self.assertTrue(customer[1]({"id": self.contact.id}))
+        url = customer[2]["button_access"]["url"]
+        self.assertIn(f"access_token={request.access_token}", url)
+        self.assertTrue(request.access_token)
+        self.assertEqual(request.access_url, f"/my/interventions/{request.id}")
+
     # ------------------------------------------------------------------
     # Escalation (D2)
     # ------------------------------------------------------------------

@@ -124,6 +124,52 @@ class TestPortalAccess(InterventionPortalCommon):
                 self.assertEqual(response.status_code, 404)
                 self.assertEqual(self._snapshot(self.request_b), before)
 
+    @mute_logger("odoo.http")
+    def test_chatter_and_attachments_of_foreign_request(self):
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": "rival.txt",
+                "raw": b"secret",
+                "res_model": "intervention.request",
+                "res_id": self.request_b.id,
+            }
+        )
+        before = self._snapshot(self.request_b)
+        response = self.url_open(
+            "/mail/message/post",
+            json={
+                "params": {
+                    "thread_model": "intervention.request",
+                    "thread_id": self.request_b.id,
+                    "post_data": {"body": "intrusion", "message_type": "comment"},
+                }
+            },
+        )
+        self.assertIn(response.status_code, (200, 403, 404))
+        self.assertIn("error", response.json())
+        self.assertEqual(self._snapshot(self.request_b), before)
+        response = self.url_open(f"/web/content/{attachment.id}")
+        self.assertIn(response.status_code, (403, 404))
+        self.assertNotIn(b"secret", response.content)
+        # Posting on one's own request works and counts as the client's answer.
+        response = self.url_open(
+            "/mail/message/post",
+            json={
+                "params": {
+                    "thread_model": "intervention.request",
+                    "thread_id": self.request_a.id,
+                    "post_data": {
+                        "body": "Any news?",
+                        "message_type": "comment",
+                        "subtype_xmlid": "mail.mt_comment",
+                    },
+                }
+            },
+        )
+        self.assertNotIn("error", response.json())
+        self.request_a.invalidate_recordset()
+        self.assertTrue(self.request_a.date_last_client_message)
+
     def test_coverage_preview_refuses_foreign_ids(self):
         result = self.make_jsonrpc_request(
             "/my/interventions/coverage",

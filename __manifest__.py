@@ -37,6 +37,7 @@
         "security/intervention_portal_security.xml",
         "views/intervention_request_portal_templates.xml",
         "views/res_config_settings_portal_views.xml",
+        "views/intervention_request_portal_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",

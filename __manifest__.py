@@ -59,6 +59,10 @@
         "wizard/intervention_oncall_rota_wizard_views.xml",
         "wizard/intervention_oncall_export_wizard_views.xml",
         "views/intervention_oncall_menus.xml",
+        "security/intervention_portal_security.xml",
+        "views/intervention_request_portal_templates.xml",
+        "views/res_config_settings_portal_views.xml",
+        "views/intervention_request_portal_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -68,8 +72,12 @@
         "demo/intervention_billing_demo.xml",
         "demo/intervention_mail_demo.xml",
         "demo/intervention_oncall_demo.xml",
+        "demo/intervention_portal_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "intervention_request/static/src/interactions/*.js",
+        ],
         "web.assets_tests": [
             "intervention_request/static/tests/tours/*.js",
         ],

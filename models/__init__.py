@@ -44,3 +44,7 @@ from . import intervention_contract_oncall
 from . import intervention_request_oncall
 from . import res_company_oncall
 from . import res_config_settings_oncall
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import intervention_request_portal
+from . import intervention_request_portal_actions

@@ -19,3 +19,6 @@ from . import test_oncall_intake
 from . import test_oncall_escalation
 from . import test_oncall_rota
 from . import test_oncall_report_export
+from . import test_portal
+from . import test_portal_rules
+from . import test_portal_tour

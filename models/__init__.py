@@ -23,3 +23,5 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import intervention_request_clock
 from . import intervention_request_followup
+from . import intervention_request_knowledge
+from . import intervention_request_report

@@ -10,3 +10,6 @@ from . import test_sla
 from . import test_business_time
 from . import test_escalation
 from . import test_followup
+from . import test_report
+from . import test_sla_report
+from . import test_knowledge

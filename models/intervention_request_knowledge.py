@@ -12,6 +12,13 @@ SIMILAR_WEIGHTS = {"equipment_id": 4, "component_id": 3, "product_id": 2}
 MIN_SHARED_WORDS = 2
 # Words read from a request's text for the comparison.
 MAX_WORDS = 20
+# The text compared and searched: an immutable expression, so that the GIN
+# index below serves the queries that repeat it.
+KNOWLEDGE_DOCUMENT = SQL(
+    "to_tsvector('simple'::regconfig, coalesce(r.summary, '') || ' ' || "
+    "coalesce(r.description, '') || ' ' || coalesce(r.circumstances, '') || ' ' "
+    "|| coalesce(r.cause, ''))"
+)
 STOP_WORDS = frozenset(
     {
         "avec",
@@ -130,6 +137,12 @@ class InterventionRequest(models.Model):
         "resolution.",
     )
 
+    _knowledge_document_idx = models.Index(
+        "USING gin (to_tsvector('simple'::regconfig, coalesce(summary, '') || ' ' || "
+        "coalesce(description, '') || ' ' || coalesce(circumstances, '') || ' ' || "
+        "coalesce(cause, ''))) WHERE state IN ('resolved', 'closed')"
+    )
+
     # ------------------------------------------------------------------
     # Recording at resolution
     # ------------------------------------------------------------------
@@ -224,63 +237,69 @@ class InterventionRequest(models.Model):
         """Past resolutions ranked by shared traits: same equipment (4), same
         component (3), same product (2), plus one point per shared word
         (PostgreSQL full-text search, prefix match so plurals match). A match
-        on words alone needs ``MIN_SHARED_WORDS`` of them."""
+        on words alone needs ``MIN_SHARED_WORDS`` of them.
+
+        Rows are first narrowed to those sharing a trait or any word (the
+        GIN index ``_knowledge_document_idx``), then each document is parsed
+        once to count the shared words."""
         self.ensure_one()
         traits = {name: self[name]._origin.id or None for name in SIMILAR_WEIGHTS}
         words = self._request_words()
         if not words and not any(traits.values()):
             return self.browse()
-        candidates = self._search(self._knowledge_domain())
-        document = SQL(
-            "to_tsvector('simple', concat_ws(' ', r.summary, r.description, "
-            "r.circumstances, r.cause))"
+        same = {
+            name: SQL("%s = %s", SQL.identifier("r", name), value)
+            for name, value in traits.items()
+            if value
+        }
+        any_word = SQL(
+            "%s @@ to_tsquery('simple', %s)",
+            KNOWLEDGE_DOCUMENT,
+            " | ".join(f"{word}:*" for word in words),
         )
-        shared = SQL(
-            "(SELECT count(*) FROM unnest(%s::text[]) AS w "
-            "WHERE %s @@ to_tsquery('simple', w || ':*'))",
-            words,
-            document,
+        narrow = SQL(" OR ").join(
+            [*same.values(), any_word] if words else same.values()
         )
         score = SQL(" + ").join(
             [
-                SQL(
-                    "CASE WHEN %s = %s THEN %s ELSE 0 END",
-                    SQL.identifier("r", name),
-                    value,
-                    weight,
-                )
-                for name, weight in SIMILAR_WEIGHTS.items()
-                for value in [traits[name]]
+                SQL("CASE WHEN %s THEN %s ELSE 0 END", condition, SIMILAR_WEIGHTS[name])
+                for name, condition in same.items()
             ]
-            + [shared]
+            + [SQL("shared")]
         )
-        min_words = min(MIN_SHARED_WORDS, len(words)) or 1
+        structural = SQL(" OR ").join(same.values()) if same else SQL("FALSE")
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT id FROM (
-                    SELECT r.id, r.date_resolved, %(score)s AS score,
-                           %(structural)s AS structural, %(shared)s AS shared
-                      FROM intervention_request r
-                     WHERE r.id IN %(candidates)s AND r.id != %(self_id)s
-                ) ranked
-                 WHERE structural > 0 OR shared >= %(min_words)s
-                 ORDER BY score DESC, date_resolved DESC, id DESC
+                WITH queries AS (
+                    SELECT array_agg(to_tsquery('simple', w || ':*')) AS each_word
+                      FROM unnest(%(words)s::text[]) AS w
+                )
+                SELECT r.id
+                  FROM intervention_request r
+                  CROSS JOIN queries
+                  -- OFFSET 0: parse each document once, not once per word.
+                  CROSS JOIN LATERAL (SELECT %(document)s AS doc OFFSET 0) d
+                  CROSS JOIN LATERAL (
+                      SELECT count(*) AS shared
+                        FROM unnest(queries.each_word) AS q
+                       WHERE d.doc @@ q
+                  ) s
+                 WHERE r.state IN ('resolved', 'closed')
+                   AND r.id IN %(candidates)s AND r.id != %(self_id)s
+                   AND (%(narrow)s)
+                   AND ((%(structural)s) OR s.shared >= %(min_words)s)
+                 ORDER BY %(score)s DESC, r.date_resolved DESC, r.id DESC
                  LIMIT %(limit)s
                 """,
-                score=score,
-                structural=SQL(" + ").join(
-                    SQL(
-                        "CASE WHEN %s = %s THEN 1 ELSE 0 END",
-                        SQL.identifier("r", name),
-                        traits[name],
-                    )
-                    for name in SIMILAR_WEIGHTS
-                ),
-                shared=shared,
-                candidates=candidates.subselect(),
+                words=words,
+                document=KNOWLEDGE_DOCUMENT,
+                candidates=self._search(self._knowledge_domain()).subselect(),
                 self_id=self._origin.id or 0,
-                min_words=min_words,
+                narrow=narrow,
+                structural=structural,
+                min_words=min(MIN_SHARED_WORDS, len(words)) or 1,
+                score=score,
                 limit=limit,
             )
         )

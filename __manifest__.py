@@ -33,6 +33,10 @@
         "wizard/intervention_request_wait_wizard_views.xml",
         "wizard/intervention_request_route_wizard_views.xml",
         "wizard/intervention_request_cancel_wizard_views.xml",
+        "wizard/intervention_request_resolve_wizard_views.xml",
+        "views/intervention_knowledge_views.xml",
+        "report/intervention_request_report.xml",
+        "report/intervention_sla_report_views.xml",
         "views/intervention_menus.xml",
         "data/intervention_billing_data.xml",
         "views/intervention_time_entry_views.xml",
@@ -73,6 +77,7 @@
         "demo/intervention_mail_demo.xml",
         "demo/intervention_oncall_demo.xml",
         "demo/intervention_portal_demo.xml",
+        "demo/intervention_knowledge_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

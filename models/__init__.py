@@ -48,3 +48,5 @@ from . import res_company_portal
 from . import res_config_settings_portal
 from . import intervention_request_portal
 from . import intervention_request_portal_actions
+from . import intervention_request_knowledge
+from . import intervention_request_report

@@ -125,6 +125,9 @@ class InterventionCommon(BaseCommon):
             "description": "<p>The file server stops at the BIOS screen.</p>",
             "date_received": datetime(2026, 3, 10, 10, 0),
             "channel": "portal",
+            # Resolving an incident needs its cause and scenario (B6).
+            "cause": "Faulty power supply",
+            "resolution": "<p>Power supply replaced.</p>",
             **values,
         }
         # None means "not given": let the request compute it (e.g. contract).

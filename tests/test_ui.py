@@ -43,6 +43,8 @@ class TestDeskTour(HttpCase):
         self.assertEqual(request.user_id, self.desk_user)
         # Run at lunch time or at night, the request also gets the
         # out-of-hours freeze of its reception (F4): look at the waiting one.
+        # Run at lunch time or at night, the request also gets an
+        # out-of-hours freeze: look at the waiting one only.
         waiting = request.freeze_ids.filtered(lambda f: f.reason != "out_of_hours")
         self.assertEqual(waiting.reason, "site_access")
         self.assertTrue(waiting.date_end, "the client's answer closed the freeze")

@@ -166,5 +166,8 @@ class InterventionPortalCommon(HttpCase):
     def _resolve(self, request):
         request.action_receive()
         request.action_qualify()
+        request.write(
+            {"cause": "Faulty power supply", "resolution": "Power supply replaced."}
+        )
         request.action_resolve()
         return request

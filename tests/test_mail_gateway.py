@@ -444,6 +444,9 @@ class TestMailGateway(InterventionCommon, MailCommon):
             request = self._receive("Mail server down")
         with freeze_time(TUESDAY + timedelta(hours=1)):
             request.action_qualify()
+            request.write(
+                {"cause": "Full mail queue", "resolution": "Mail queue purged."}
+            )
             request.action_resolve()
         self.assertEqual(request.state, "resolved")
         with freeze_time(TUESDAY + timedelta(days=2)), self.mock_mail_gateway():

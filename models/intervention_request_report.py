@@ -83,6 +83,18 @@ class InterventionRequest(models.Model):
 
     def _report_time_spent_lines(self):
         """The time spent on the request, as dicts (date, user, description,
-        hours). None is recorded yet: the time entries (H3) plug in here."""
+        hours), from its time entries (H3) in date order."""
         self.ensure_one()
-        return []
+        entries = self.sudo().time_entry_ids.sorted(lambda e: (e.date, e.id))
+        return [
+            {
+                "date": entry.date,
+                "user": entry.user_id.name,
+                "description": entry.description
+                or dict(entry._fields["kind"]._description_selection(self.env)).get(
+                    entry.kind
+                ),
+                "hours": entry.duration,
+            }
+            for entry in entries
+        ]

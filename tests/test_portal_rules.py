@@ -274,18 +274,24 @@ class TestPortalRules(InterventionCommon):
         with self.assertRaises(UserError):
             Request._portal_export_rows(date(2025, 1, 1), date(2026, 3, 1))
 
-    def test_time_spent_from_the_resolution_clock(self):
-        self.policy.line_ids = [
-            (0, 0, {"target_type": "resolution", "duration": 16, "unit": "hours"})
-        ]
-        with freeze_time(TUESDAY_11H):
-            request = self._create_request()
-            request.action_receive()
-            request.action_qualify()
-        with freeze_time("2026-03-11 09:00:00"):  # Wed 10:00 Paris
-            request.action_resolve()
-        # Tue 11:00-18:00 (7 h) + Wed 9:00-10:00 (1 h).
-        self.assertEqual(request._portal_time_spent(), {request.id: 8.0})
+    def test_time_spent_from_the_time_entries(self):
+        request = self._create_request()
+        other = self._create_request()
+        request.action_receive()
+        for duration, kind in ((1.5, "remote"), (2.25, "onsite")):
+            self.env["intervention.time.entry"].create(
+                {
+                    "request_id": request.id,
+                    "user_id": self.env.user.id,
+                    "date": date(2026, 3, 10),
+                    "duration": duration,
+                    "kind": kind,
+                }
+            )
+        self.assertEqual(
+            (request | other)._portal_time_spent(),
+            {request.id: 3.75, other.id: 0.0},
+        )
 
     def test_user_without_contact_rights_cannot_see_other_clients(self):
         other = self.env["res.partner"].create({"name": "Other", "is_company": True})

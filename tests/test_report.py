@@ -1,5 +1,4 @@
 from datetime import datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 from lxml import html
@@ -157,23 +156,24 @@ class TestInterventionReport(InterventionCommon):
         request = self._handled_request()
         tree = self._render(request)
         self.assertTrue(tree.xpath("//p[@name='no_time_spent']"))
-        lines = [
-            {
-                "date": datetime(2026, 3, 10).date(),
-                "user": "Field Technician",
-                "description": "Diagnosis",
-                "hours": 1.5,
-            },
-            {
-                "date": datetime(2026, 3, 11).date(),
-                "user": "Field Technician",
-                "description": "Replacement",
-                "hours": 0.75,
-            },
-        ]
-        Request = self.env.registry["intervention.request"]
-        with patch.object(Request, "_report_time_spent_lines", lambda self: lines):
-            rows = self._rows(self._render(request), "time_spent")
+        technician = self.env["res.users"].create(
+            {"name": "Field Technician", "login": "field.technician.report"}
+        )
+        # Entered out of order: the report lists them by date.
+        for day, description, hours in (
+            (11, "Replacement", 0.75),
+            (10, "Diagnosis", 1.5),
+        ):
+            self.env["intervention.time.entry"].create(
+                {
+                    "request_id": request.id,
+                    "user_id": technician.id,
+                    "date": datetime(2026, 3, day).date(),
+                    "description": description,
+                    "duration": hours,
+                }
+            )
+        rows = self._rows(self._render(request), "time_spent")
         self.assertEqual(
             rows,
             [

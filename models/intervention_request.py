@@ -29,6 +29,18 @@ COMPLETENESS_FIELDS = (
     "product_id",
     "multiple_malfunctions",
 )
+# Fields the eligibility verdict (A4) reads.
+COVERAGE_FIELDS = (
+    "contract_id",
+    "partner_id",
+    "requester_id",
+    "site_id",
+    "equipment_id",
+    "domain_id",
+    "service_id",
+    "channel",
+    "date_received",
+)
 # Causes that follow the eligibility verdict; the others are set by staff.
 COVERAGE_BILLABLE_CAUSES = {"excluded_service": "excluded_service"}
 
@@ -454,17 +466,7 @@ class InterventionRequest(models.Model):
             )
         return missing
 
-    @api.depends(
-        "contract_id",
-        "partner_id",
-        "requester_id",
-        "site_id",
-        "equipment_id",
-        "domain_id",
-        "service_id",
-        "channel",
-        "date_received",
-    )
+    @api.depends(*COVERAGE_FIELDS)
     def _compute_coverage(self):
         for request in self:
             verdict = request._get_coverage_verdict()

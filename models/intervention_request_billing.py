@@ -5,25 +5,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .intervention_request import COVERAGE_BILLABLE_CAUSES
+from .intervention_request import COVERAGE_BILLABLE_CAUSES, COVERAGE_FIELDS
 
 # Moves that start (or conclude) the work: refused on an out-of-contract
 # request whose terms the client has not accepted (H2).
 WORK_STATES = {"in_progress", "onsite", "workaround", "resolved"}
 # Written fields after which the automatic billable causes are checked again.
-CHARGE_SYNC_FIELDS = {
-    "contract_id",
-    "partner_id",
-    "requester_id",
-    "site_id",
-    "equipment_id",
-    "domain_id",
-    "service_id",
-    "channel",
-    "date_received",
-    "is_billable",
-    "billable_cause",
-}
+CHARGE_SYNC_FIELDS = {*COVERAGE_FIELDS, "is_billable", "billable_cause"}
 # Moves after which they are checked again: qualification confirms them, a
 # cancellation (duplicate, withdrawn) drops them.
 SYNC_STATES = {"qualified", "cancelled"}

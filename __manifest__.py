@@ -18,6 +18,7 @@
         "data/intervention_service_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_followup.xml",
+        "data/mail_template_terms.xml",
         "views/intervention_sla_policy_views.xml",
         "views/intervention_escalation_ladder_views.xml",
         "views/intervention_domain_views.xml",

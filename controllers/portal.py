@@ -193,6 +193,8 @@ class InterventionPortal(CustomerPortal):
             can_reopen=intervention.state == "resolved"
             and intervention._within_reopen_window(),
             can_rate=intervention._portal_can_rate(),
+            can_answer_terms=intervention._portal_can_answer_terms(),
+            terms_key=intervention._terms_key(),
             ratings=intervention._fields["portal_rating"]._description_selection(
                 request.env
             ),
@@ -284,6 +286,37 @@ class InterventionPortal(CustomerPortal):
             "_portal_rate",
             post.get("rating", ""),
             post.get("remark", ""),
+        )
+
+    # Terms of an out-of-contract request (H2): a requester without an
+    # account answers from the e-mail's link, hence auth="public" (the access
+    # token or the record rules decide, as for the page itself).
+    @http.route(
+        "/my/interventions/<int:request_id>/terms/accept",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_intervention_terms_accept(self, request_id, access_token=None, **post):
+        return self._intervention_action(
+            request_id, access_token, "_portal_accept_terms", post.get("terms_key")
+        )
+
+    @http.route(
+        "/my/interventions/<int:request_id>/terms/decline",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_intervention_terms_decline(self, request_id, access_token=None, **post):
+        return self._intervention_action(
+            request_id,
+            access_token,
+            "_portal_decline_terms",
+            post.get("terms_key"),
+            post.get("reason", ""),
         )
 
     # ------------------------------------------------------------------

@@ -60,7 +60,7 @@ class InterventionRequest(models.Model):
         "res.users", string="Acceptance Recorded By", readonly=True, copy=False
     )
     terms_acceptance_channel = fields.Selection(
-        [("portal", "Portal"), ("staff", "Recorded by staff")],
+        [("portal", "Portal"), ("link", "E-mail link"), ("staff", "Recorded by staff")],
         string="Accepted Through",
         readonly=True,
         copy=False,
@@ -312,38 +312,52 @@ class InterventionRequest(models.Model):
                 self.env._(
                     "%(request)s is out of contract: the client must accept the "
                     "terms (estimate) before work starts. Record the acceptance in "
-                    "the Billing tab, or the client accepts them in the portal.",
+                    "the Billing tab, or the client accepts them in the portal or "
+                    "from the link of the terms e-mail (Send Terms).",
                     request=self.name,
                 )
             )
         return result
 
     def action_accept_terms(self, channel="staff", accepted_by=None, note=None):
-        """Record the client's acceptance of the terms (H2): ``channel`` is
-        ``portal`` (the client accepted online; ``accepted_by`` defaults to
-        the portal user's contact) or ``staff`` (recorded by the desk, who
-        say how). Meant for a portal controller as well as the backend."""
-        if channel not in ("portal", "staff"):
+        """Record the client's acceptance of the terms (H2), with the terms
+        as they stand (``terms_accepted_text``): ``channel`` is ``portal``
+        (a logged-in client accepted on the request page; ``accepted_by``
+        defaults to the user's contact), ``link`` (the requester accepted
+        from the e-mail's link, without an account) or ``staff`` (recorded
+        by the desk, who say how)."""
+        channels = dict(
+            self._fields["terms_acceptance_channel"]._description_selection(self.env)
+        )
+        if channel not in channels:
             raise UserError(self.env._("Unknown acceptance channel: %s", channel))
         for request in self:
-            request._check_can_accept_terms()
-        contact = accepted_by or (
-            self.env.user.partner_id if channel == "portal" else self.requester_id
-        )
-        values = {
-            "terms_accepted": True,
-            "terms_accepted_date": fields.Datetime.now(),
-            "terms_accepted_by_id": contact.id if contact else False,
-            "terms_recorded_by_id": self.env.user.id,
-            "terms_acceptance_channel": channel,
-            "terms_acceptance_note": note or False,
-        }
-        self.write(values)
+            request._check_can_accept_terms(channel)
         for request in self:
+            contact = accepted_by or (
+                self.env.user.partner_id
+                if channel == "portal"
+                else request.requester_id
+            )
+            request.write(
+                {
+                    "terms_accepted": True,
+                    "terms_accepted_date": fields.Datetime.now(),
+                    "terms_accepted_by_id": contact.id if contact else False,
+                    "terms_recorded_by_id": self.env.user.id,
+                    "terms_acceptance_channel": channel,
+                    "terms_acceptance_note": note or False,
+                    "terms_accepted_text": request.terms_summary or False,
+                }
+            )
             request.message_post(body=request._terms_acceptance_message())
         return True
 
-    def _check_can_accept_terms(self):
+    def _check_can_accept_terms(self, channel="staff"):
+        """Terms are accepted once, on a request still open. The desk records
+        an acceptance given outside Odoo against written terms or an
+        estimate; online, the client accepts the terms the page shows (the
+        causes and rates at least)."""
         self.ensure_one()
         if self.terms_accepted:
             raise UserError(
@@ -358,7 +372,7 @@ class InterventionRequest(models.Model):
                     request=self.name,
                 )
             )
-        if not (self.terms_description or self.terms_estimate):
+        if channel == "staff" and not (self.terms_description or self.terms_estimate):
             raise UserError(
                 self.env._(
                     "Write the terms or the estimate of %(request)s before recording "

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import email_normalize
 
 _logger = logging.getLogger(__name__)
@@ -28,7 +28,8 @@ class InterventionRequest(models.Model):
     of the e-mail channel, the out-of-hours freeze. Once the gateway has
     posted the e-mail (with its attachments) on the request,
     ``_email_intake_respond`` acknowledges it to a known sender and, when
-    items are missing, sends one reply listing them and waits on the client.
+    items are missing, sends one reply listing them and waits on the client
+    (``_acknowledge_intake``, the same path as a portal request).
 
     Replies thread onto the request through the gateway (Odoo's
     ``message_update``, kept as is: the reply is then posted as a comment)
@@ -176,19 +177,36 @@ class InterventionRequest(models.Model):
     # Answers to the sender
     # ------------------------------------------------------------------
     def _email_intake_respond(self):
-        """Answer a request just received by e-mail: acknowledge it (B3), and
-        when items are missing (B2) send one reply listing them and wait on
-        the client. An unidentified sender gets nothing: the desk identifies
-        the requester first (no automatic mail to an unknown address)."""
+        """Answer a request just received by e-mail (B3, B2) through
+        ``_acknowledge_intake``. An unidentified sender gets nothing: the
+        desk identifies the requester first (no automatic mail to an unknown
+        address)."""
         self.ensure_one()
         if self.state != "new":
             return
         if not self.requester_id:
             self._log_followup(self._email_intake_unidentified_note())
             return
-        self.action_receive()
-        if not self.is_complete:
-            self._email_intake_ask_missing_items()
+        self._acknowledge_intake()
+
+    def _acknowledge_intake(self):
+        """Acknowledge at once a request a client just sent, by e-mail or
+        from the portal (B3, seed 000 Sect. 3.01.III): the one path of both
+        channels. Received: the acknowledgement e-mail (reference, reception
+        time, estimated qualification) goes to the requester and the SLA
+        clocks run from the reception, even on a Friday evening. When items
+        are missing (B2), one reply lists them and the request waits on the
+        client.
+
+        Written by the company (OdooBot), whoever sent the request: the
+        acknowledgement must not read as the portal client's own message."""
+        self.ensure_one()
+        request = self.with_user(SUPERUSER_ID).sudo()
+        if request.state != "new":
+            return
+        request.action_receive()
+        if not request.is_complete:
+            request._intake_ask_missing_items()
 
     def _email_intake_unidentified_note(self):
         if self.email_sender_match == "ambiguous":
@@ -203,7 +221,7 @@ class InterventionRequest(models.Model):
             email=self.email_from,
         )
 
-    def _email_intake_ask_missing_items(self):
+    def _intake_ask_missing_items(self):
         """One reply listing the missing items (template, in the requester's
         language), then wait on the client: the answer resumes the request."""
         template = self.env.ref(TEMPLATE_MISSING_ITEMS, raise_if_not_found=False)

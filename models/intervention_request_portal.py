@@ -323,7 +323,8 @@ class InterventionRequest(models.Model):
 
     @api.model
     def _portal_submit(self, form, files=(), confirmed=False):
-        """Validate the portal form and create the request (G2).
+        """Validate the portal form and create the request (G2), then
+        acknowledge it at once (B3, ``_acknowledge_intake``).
 
         Returns {"request", "errors", "preview"}: with errors, nothing is
         created; when the request is out of contract or out of hours and the
@@ -344,6 +345,9 @@ class InterventionRequest(models.Model):
         request._portal_ensure_token()
         request.message_subscribe(partner_ids=self.env.user.partner_id.ids)
         request._portal_post_creation(files, preview)
+        # Acknowledged at once, as an e-mailed request (B3): received, the
+        # acknowledgement e-mail to the requester, clocks from the reception.
+        request._acknowledge_intake()
         result["request"] = request
         return result
 

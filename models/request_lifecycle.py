@@ -92,5 +92,6 @@ CANCEL_REASONS = [
     ("out_of_scope", "Out of scope"),
     ("duplicate", "Duplicate request"),
     ("withdrawn", "Withdrawn by the client"),
+    ("terms_declined", "Terms declined by the client"),
 ]
 REJECT_REASONS = {"not_responsible", "out_of_scope"}

@@ -160,7 +160,7 @@ class TestPortalTermsProcedure(InterventionPortalProcedureCommon):
             desk_request.action_send_terms()
             sent = self._mails(request, "Terms to accept before we start")
             self._assert_emailed_to(sent, self.contact)
-            self.assertIn("$\xa0450.00", str(sent.body))
+            self.assertIn("Estimate of the help desk: $&nbsp;450.00", str(sent.body))
             self.assertIn("access_token=", self._link_in(sent))
         # Tuesday 11:00: the client reads the terms and accepts them.
         with freeze_time(TUESDAY_1100):

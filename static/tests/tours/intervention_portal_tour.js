@@ -47,8 +47,8 @@ registry.category("web_tour.tours").add("intervention_portal_create_tour", {
             expectUnloadPage: true,
         },
         {
-            content: "The request page shows its state and commitments",
-            trigger: ".o_intervention_page .o_intervention_state:contains(New)",
+            content: "Acknowledged at once: the request page shows Received and the commitments",
+            trigger: ".o_intervention_page .o_intervention_state:contains(Received)",
         },
         {
             trigger: ".o_intervention_deadlines td:contains(Taken in charge)",

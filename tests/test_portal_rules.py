@@ -85,7 +85,14 @@ class TestPortalRules(InterventionCommon):
         self.assertEqual(request.channel, "portal")
         freeze = request.freeze_ids.filtered(lambda f: f.reason == "out_of_hours")
         self.assertEqual(freeze.date_end, datetime(2026, 3, 16, 8, 0))
-        self.assertIn("on hold until", request.message_ids[0].body)
+        self.assertTrue(
+            request.message_ids.filtered(lambda m: "on hold until" in str(m.body))
+        )
+        # Acknowledged at once all the same (B3): the client hears from us on
+        # Saturday; only the clocks wait for Monday.
+        self.assertEqual(request.state, "received")
+        self.assertEqual(request.date_acknowledged, datetime(2026, 3, 14, 11, 0))
+        self.assertIn("We have received your request", request.message_ids[0].subject)
 
     def test_in_hours_and_covered_sends_at_once(self):
         with freeze_time(TUESDAY_11H):

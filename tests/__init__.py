@@ -26,3 +26,4 @@ from . import test_report
 from . import test_sla_report
 from . import test_knowledge
 from . import test_oncall_wizard_form
+from . import test_change_request

@@ -28,3 +28,4 @@ from . import test_knowledge
 from . import test_oncall_wizard_form
 from . import test_change_request
 from . import test_gti_ladder_reopen
+from . import test_contract_extension

@@ -379,9 +379,7 @@ class InterventionContract(models.Model):
         if not client:
             return self.browse()
         day = fields.Date.to_date(when)
-        domain = Domain("partner_id", "=", client.id) & Domain(
-            "state", "!=", "draft"
-        )
+        domain = Domain("partner_id", "=", client.id) & Domain("state", "!=", "draft")
         domain &= Domain("date_start", "<=", day) & (
             Domain("date_end", "=", False) | Domain("date_end", ">=", day)
         )

@@ -18,9 +18,7 @@ class InterventionRequest(models.Model):
         requests = super().create(vals_list)
         chosen = {index for index, vals in enumerate(vals_list) if vals.get("user_id")}
         to_route = self.browse(
-            request.id
-            for index, request in enumerate(requests)
-            if index not in chosen
+            request.id for index, request in enumerate(requests) if index not in chosen
         )
         to_route._route_to_product_owner()
         return requests

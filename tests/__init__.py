@@ -29,3 +29,5 @@ from . import test_oncall_wizard_form
 from . import test_change_request
 from . import test_gti_ladder_reopen
 from . import test_contract_extension
+from . import test_procedure_oncall
+from . import test_procedure_change

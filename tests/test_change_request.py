@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from freezegun import freeze_time
 
 from odoo.tests import Form, new_test_user, tagged

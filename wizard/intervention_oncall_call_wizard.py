@@ -137,8 +137,7 @@ class InterventionOncallCallWizard(models.TransientModel):
                 "agency: its regional on-call manager is called at once."
             )
         return self.env._(
-            "No agency is known for this client: choose the agency to see whom to "
-            "call."
+            "No agency is known for this client: choose the agency to see whom to call."
         )
 
     def _prepare_call_values(self):

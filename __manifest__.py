@@ -35,6 +35,7 @@
         "wizard/intervention_request_route_wizard_views.xml",
         "wizard/intervention_request_cancel_wizard_views.xml",
         "wizard/intervention_request_resolve_wizard_views.xml",
+        "wizard/intervention_contract_extend_wizard_views.xml",
         "views/intervention_knowledge_views.xml",
         "report/intervention_request_report.xml",
         "report/intervention_sla_report_views.xml",

@@ -51,3 +51,6 @@ from . import intervention_request_portal_actions
 from . import intervention_request_terms
 from . import intervention_request_knowledge
 from . import intervention_request_report
+from . import intervention_request_change
+from . import intervention_contract_extension
+from . import intervention_request_scope

@@ -36,6 +36,12 @@ class InterventionAgency(models.Model):
     phone = fields.Char()
     fax = fields.Char()
     email = fields.Char(help="Receives the summary of each after-hours call (E4).")
+    zip_prefixes = fields.Char(
+        string="Postcodes Served",
+        help="Postcodes (or their first digits) of the addresses the agency serves, "
+        "comma separated, e.g. '74, 73200'. Finds the agency of a caller whose "
+        "contract names none (safety emergencies of any client).",
+    )
     oncall_phones = fields.Char(
         string="On-call Phones",
         help="Mobile phone number(s) of the agency's on-call duty, comma separated.",
@@ -210,6 +216,46 @@ class InterventionAgency(models.Model):
             if start >= midnight
         ]
         return min(candidates)
+
+    # ------------------------------------------------------------------
+    # Area served
+    # ------------------------------------------------------------------
+    @api.model
+    def _find_for_address(self, *partners):
+        """The agency serving the first of ``partners`` (site, then client)
+        whose address gives exactly one: the longest matching postcode
+        prefix, else the same city. Empty when none or several match."""
+        agencies = self.search([("company_id", "in", self.env.companies.ids)])
+        for partner in partners:
+            partner = partner._origin if partner else partner
+            if not partner:
+                continue
+            found = agencies._match_zip(partner.zip) or agencies._match_city(
+                partner.city
+            )
+            if len(found) == 1:
+                return found
+        return self.browse()
+
+    def _match_zip(self, zip_code):
+        zip_code = (zip_code or "").replace(" ", "")
+        best, length = self.browse(), 0
+        for agency in self:
+            for prefix in (agency.zip_prefixes or "").split(","):
+                prefix = prefix.strip().replace(" ", "")
+                if not prefix or not zip_code.startswith(prefix):
+                    continue
+                if len(prefix) > length:
+                    best, length = agency, len(prefix)
+                elif len(prefix) == length:
+                    best |= agency
+        return best
+
+    def _match_city(self, city):
+        city = (city or "").strip().casefold()
+        return self.filtered(
+            lambda agency: city and (agency.city or "").strip().casefold() == city
+        )
 
     # ------------------------------------------------------------------
     # Rota

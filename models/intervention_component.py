@@ -12,4 +12,10 @@ class InterventionComponent(models.Model):
     product_id = fields.Many2one(
         "intervention.product", required=True, ondelete="cascade", index=True
     )
+    owner_id = fields.Many2one(
+        "res.users",
+        string="Component Owner",
+        help="Receives the change requests about this component; the product "
+        "owner when empty.",
+    )
     active = fields.Boolean(default=True)

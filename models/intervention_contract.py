@@ -371,13 +371,15 @@ class InterventionContract(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _find_for_client(self, partner, when):
-        """Return the contracts of ``partner``'s company in force at ``when``."""
-        if not partner:
+        """Return the contracts of ``partner``'s company in force at ``when``.
+
+        ``partner`` may be a record of a form being edited (a NewId record
+        wrapping the real partner): the search uses the real company."""
+        client = partner.commercial_partner_id._origin
+        if not client:
             return self.browse()
         day = fields.Date.to_date(when)
-        domain = Domain("partner_id", "=", partner.commercial_partner_id.id) & Domain(
-            "state", "!=", "draft"
-        )
+        domain = Domain("partner_id", "=", client.id) & Domain("state", "!=", "draft")
         domain &= Domain("date_start", "<=", day) & (
             Domain("date_end", "=", False) | Domain("date_end", ">=", day)
         )

@@ -104,10 +104,15 @@ class InterventionOncallCall(models.Model):
         "IS NOT NULL"
     )
 
-    @api.depends("contract_id")
+    @api.depends("contract_id", "site_id", "partner_id")
     def _compute_agency_id(self):
+        Agency = self.env["intervention.agency"]
         for call in self:
-            call.agency_id = call.contract_id.agency_id or call.agency_id
+            call.agency_id = (
+                call.contract_id.agency_id
+                or Agency._find_for_address(call.site_id, call.partner_id)
+                or call.agency_id
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -160,19 +165,14 @@ class InterventionOncallCall(models.Model):
             channel="oncall",
         )
         self.coverage_message = verdict["message"]
-        if self.is_safety and self.contract_id:
+        if self.is_safety and self.partner_id:
+            # Seed 001 §5.2: every client, with or without an after-hours
+            # subscription; the agency then comes from the address.
+            self._check_agency_known()
             return "safety", when, "2", self._message_safety()
         if not verdict["covered"]:
             return "not_eligible", None, None, self._message_not_eligible()
-        if not self.agency_id:
-            raise UserError(
-                self.env._(
-                    "Call %(call)s: choose the agency of the client (none is set on "
-                    "contract %(contract)s).",
-                    call=self.name,
-                    contract=self.contract_id.name,
-                )
-            )
+        self._check_agency_known()
         agency = self.agency_id
         if self.contract_id.oncall_client_type == "individual_77":
             morning = self._individual_next_morning(agency, when)
@@ -198,6 +198,31 @@ class InterventionOncallCall(models.Model):
                 "Outside the agency's on-call hours: do not call the technician; the "
                 "summary goes to the agency, which handles the request when it opens."
             ),
+        )
+
+    def _check_agency_known(self):
+        """Ask the operator for the agency when neither the contract nor the
+        client's site or address gives one."""
+        self.ensure_one()
+        if self.agency_id:
+            return
+        if self.is_safety:
+            raise UserError(
+                self.env._(
+                    "Safety emergency: no agency is known for %(client)s (none on "
+                    "its contract, none serving its site or address). Choose the "
+                    "agency in the Agency field, then route the call again: its "
+                    "regional on-call manager is called at once.",
+                    client=self.partner_id.display_name,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Call %(call)s: choose the agency of the client (none is set on "
+                "contract %(contract)s and none serves its address).",
+                call=self.name,
+                contract=self.contract_id.name,
+            )
         )
 
     @api.model

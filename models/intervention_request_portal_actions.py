@@ -103,6 +103,8 @@ class InterventionRequest(models.Model):
         if not reason:
             raise UserError(self.env._("Tell us why the fix did not hold."))
         self._portal_check_note(reason)
+        if self.state == "closed" and not self._within_reopen_window():
+            raise UserError(self._message_reopen_window_passed())
         if self.state != "resolved":
             raise UserError(
                 self.env._(

@@ -100,13 +100,23 @@ class InterventionRequest(models.Model):
                     )
                 )
         elif not self._within_reopen_window():
-            raise UserError(
-                self.env._(
-                    "The reopen window of %(request)s closed on %(date)s.",
-                    request=self.name,
-                    date=format_datetime(self.env, self._reopen_deadline()),
-                )
-            )
+            raise UserError(self._message_reopen_window_passed())
+
+    def _message_reopen_window_passed(self):
+        """Seed 000 Sect. 3.01: after the window the request stays closed;
+        the client is told to open a new one."""
+        self.ensure_one()
+        return self.env._(
+            "The reopen window of %(request)s has passed (it closed on %(date)s): "
+            "it can no longer be reopened. Please open a new request, quoting "
+            "%(request)s.",
+            request=self.name,
+            date=format_datetime(
+                self.env,
+                self._reopen_deadline(),
+                tz=self.contract_id.resource_calendar_id.tz or self.env.user.tz,
+            ),
+        )
 
     def _reopen_deadline(self):
         """Last instant the client may reopen the resolved request."""

@@ -26,3 +26,9 @@ from . import test_report
 from . import test_sla_report
 from . import test_knowledge
 from . import test_portal_procedures
+from . import test_oncall_wizard_form
+from . import test_change_request
+from . import test_gti_ladder_reopen
+from . import test_contract_extension
+from . import test_procedure_oncall
+from . import test_procedure_change

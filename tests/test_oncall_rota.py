@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .oncall_common import OncallCommon
@@ -65,8 +65,70 @@ class TestOncallRota(OncallCommon):
                 **values,
             }
         )
-        action = wizard.action_generate()
+        # Generated ahead of the span: the clock does not cut its start.
+        with freeze_time("2026-12-01 12:00:00"):
+            action = wizard.action_generate()
         return self.env["intervention.oncall.shift"].search(action["domain"])
+
+    def _generate_with_form(self, users, **values):
+        """Fill the wizard as the manager does (today by default)."""
+        form = Form(self.env["intervention.oncall.rota.wizard"].with_user(self.manager))
+        form.agency_id = self.agency
+        for user in users:
+            form.user_ids.add(user)
+        for name, value in values.items():
+            setattr(form, name, value)
+        action = form.save().action_generate()
+        return self.env["intervention.oncall.shift"].search(action["domain"])
+
+    @freeze_time("2026-03-11 13:00:00")  # Wednesday 14:00 Paris
+    def test_wizard_from_today_while_a_shift_runs(self):
+        now = datetime(2026, 3, 11, 13, 0)
+        shifts = self._generate_with_form(
+            [self.technician_2], date_to=date(2026, 3, 25)
+        )
+        # The running shift keeps its past and ends now; the next week's
+        # shift, inside the span, is replaced.
+        self.assertEqual(self.shift_week_1.date_start, datetime(2026, 3, 9, 7, 0))
+        self.assertEqual(self.shift_week_1.date_end, now)
+        self.assertFalse(self.shift_week_2.exists())
+        self.assertEqual(
+            shifts.mapped("date_start"), [now, datetime(2026, 3, 18, 7, 0)]
+        )
+        self.assertEqual(shifts[-1].date_end, datetime(2026, 3, 25, 7, 0))
+        self.assertEqual(
+            self.agency._shift_at("1", datetime(2026, 3, 11, 12, 59)).user_id,
+            self.technician,
+        )
+        self.assertEqual(self.agency._shift_at("1", now).user_id, self.technician_2)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_wizard_inside_a_longer_shift_cuts_it_around_the_span(self):
+        shifts = self._generate_with_form(
+            [self.technician_2],
+            date_from=date(2026, 3, 12),
+            date_to=date(2026, 3, 13),
+            period="day",
+        )
+        self.assertEqual(len(shifts), 1)
+        self.assertEqual(self.shift_week_1.date_end, datetime(2026, 3, 12, 7, 0))
+        tail = self.agency._shift_at("1", datetime(2026, 3, 14, 9, 0))
+        self.assertEqual(tail.user_id, self.technician)
+        self.assertEqual(tail.date_start, datetime(2026, 3, 13, 7, 0))
+        self.assertEqual(tail.date_end, datetime(2026, 3, 16, 7, 0))
+        self.assertEqual(
+            self.agency._shift_at("1", datetime(2026, 3, 12, 9, 0)).user_id,
+            self.technician_2,
+        )
+
+    @freeze_time("2026-03-11 13:00:00")
+    def test_wizard_span_over_refused(self):
+        with self.assertRaisesRegex(UserError, "span is over"):
+            self._generate_with_form(
+                [self.technician_2],
+                date_from=date(2026, 3, 2),
+                date_to=date(2026, 3, 9),
+            )
 
     def test_wizard_generates_a_year_of_weekly_shifts(self):
         shifts = self._generate()

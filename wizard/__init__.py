@@ -9,3 +9,4 @@ from . import intervention_oncall_report_wizard
 from . import intervention_oncall_rota_wizard
 from . import intervention_oncall_export_wizard
 from . import intervention_request_resolve_wizard
+from . import intervention_contract_extend_wizard

@@ -68,8 +68,10 @@ class InterventionOncallCallWizard(models.TransientModel):
     @api.depends("candidate_ids")
     def _compute_partner_id(self):
         for wizard in self:
+            # While the form is edited, the candidates are new records
+            # wrapping the partners: keep the real partner.
             if len(wizard.candidate_ids) == 1:
-                wizard.partner_id = wizard.candidate_ids
+                wizard.partner_id = wizard.candidate_ids._origin
 
     @api.depends("partner_id", "date_call")
     def _compute_contract_id(self):
@@ -79,10 +81,15 @@ class InterventionOncallCallWizard(models.TransientModel):
                 wizard.partner_id, wizard.date_call or fields.Datetime.now()
             )
 
-    @api.depends("contract_id")
+    @api.depends("contract_id", "site_id", "partner_id")
     def _compute_agency_id(self):
+        Agency = self.env["intervention.agency"]
         for wizard in self:
-            wizard.agency_id = wizard.contract_id.agency_id or wizard.agency_id
+            wizard.agency_id = (
+                wizard.contract_id.agency_id
+                or Agency._find_for_address(wizard.site_id, wizard.partner_id)
+                or wizard.agency_id
+            )
 
     @api.depends("contract_id", "date_call", "equipment_id", "site_id", "requester_id")
     def _compute_coverage_message(self):
@@ -96,14 +103,23 @@ class InterventionOncallCallWizard(models.TransientModel):
             )["message"]
 
     @api.depends(
-        "contract_id", "agency_id", "date_call", "equipment_id", "site_id", "is_safety"
+        "partner_id",
+        "contract_id",
+        "agency_id",
+        "date_call",
+        "equipment_id",
+        "site_id",
+        "is_safety",
     )
     def _compute_outcome_preview(self):
         """What routing will do, shown before the call is recorded."""
         Call = self.env["intervention.oncall.call"]
         for wizard in self:
             wizard.outcome_preview = False
-            if not wizard.partner_id or not wizard.agency_id:
+            if not wizard.partner_id:
+                continue
+            if not wizard.agency_id:
+                wizard.outcome_preview = wizard._message_agency_missing()
                 continue
             call = Call.new(wizard._prepare_call_values())
             _outcome, _due, level, message = call._decide_outcome()
@@ -113,6 +129,16 @@ class InterventionOncallCallWizard(models.TransientModel):
             wizard.outcome_preview = (
                 f"{message} ({person.name})" if person and level else message
             )
+
+    def _message_agency_missing(self):
+        if self.is_safety:
+            return self.env._(
+                "Safety emergency: no agency is known for this client. Choose the "
+                "agency: its regional on-call manager is called at once."
+            )
+        return self.env._(
+            "No agency is known for this client: choose the agency to see whom to call."
+        )
 
     def _prepare_call_values(self):
         self.ensure_one()
@@ -141,8 +167,12 @@ class InterventionOncallCallWizard(models.TransientModel):
                     "message or to use the portal."
                 )
             )
-        call = self.env["intervention.oncall.call"].create(self._prepare_call_values())
-        call.action_route()
+        # A refused routing (e.g. agency to choose) leaves no half-made call.
+        with self.env.cr.savepoint():
+            call = self.env["intervention.oncall.call"].create(
+                self._prepare_call_values()
+            )
+            call.action_route()
         return {
             "type": "ir.actions.act_window",
             "res_model": "intervention.oncall.call",

@@ -43,7 +43,10 @@ class InterventionOncallRotaWizard(models.TransientModel):
     replace = fields.Boolean(
         string="Replace Existing Shifts",
         default=True,
-        help="Delete the agency's shifts of this level that start in the span.",
+        help="The agency's shifts of this level that overlap the span give way: "
+        "those inside it are deleted, those running over its start or end are "
+        "cut there. The past is kept: a shift already running ends now and the "
+        "new rota starts now.",
     )
 
     def _shift_bounds(self):
@@ -67,36 +70,75 @@ class InterventionOncallRotaWizard(models.TransientModel):
             day += step
         return [business_time.to_aware_utc(bound) for bound in bounds]
 
-    def _prepare_shift_values(self):
+    def _prepare_shift_values(self, not_before=None):
+        """One shift per period of the span; with ``not_before``, the
+        periods over by then are left out and the running one starts then
+        (the rotation stays the one counted from the span's start)."""
         self.ensure_one()
         users = self.user_ids.sorted(lambda user: (user.name or "", user.id))
-        bounds = self._shift_bounds()
-        return [
-            {
-                "agency_id": self.agency_id.id,
-                "level": self.level,
-                "user_id": users[index % len(users)].id,
-                "date_start": business_time.to_naive_utc(start),
-                "date_end": business_time.to_naive_utc(stop),
-            }
-            for index, (start, stop) in enumerate(pairwise(bounds))
-        ]
+        bounds = [business_time.to_naive_utc(b) for b in self._shift_bounds()]
+        values = []
+        for index, (start, stop) in enumerate(pairwise(bounds)):
+            if not_before:
+                if stop <= not_before:
+                    continue
+                start = max(start, not_before)
+            values.append(
+                {
+                    "agency_id": self.agency_id.id,
+                    "level": self.level,
+                    "user_id": users[index % len(users)].id,
+                    "date_start": start,
+                    "date_end": stop,
+                }
+            )
+        return values
+
+    def _make_room(self, start, stop):
+        """Free [start, stop) for the new shifts of the agency and level:
+        shifts inside are deleted, a shift running over a bound is cut there
+        (one spanning the whole interval keeps both ends)."""
+        self.ensure_one()
+        Shift = self.env["intervention.oncall.shift"]
+        overlapping = Shift.search(
+            [
+                ("agency_id", "=", self.agency_id.id),
+                ("level", "=", self.level),
+                ("date_start", "<", stop),
+                ("date_end", ">", start),
+            ]
+        )
+        tails = []
+        for shift in overlapping:
+            if shift.date_start < start:
+                if shift.date_end > stop:
+                    tails.append(
+                        shift.copy_data(
+                            {"date_start": stop, "date_end": shift.date_end}
+                        )[0]
+                    )
+                shift.date_end = start
+            elif shift.date_end > stop:
+                shift.date_start = stop
+            else:
+                shift.unlink()
+        return Shift.create(tails) if tails else Shift
 
     def action_generate(self):
+        """Create the rota; with "replace", the overlapping shifts give way
+        from the span's start, or from now when the span started already."""
         self.ensure_one()
-        values = self._prepare_shift_values()
+        now = fields.Datetime.now()
+        values = self._prepare_shift_values(not_before=now if self.replace else None)
         if not values:
+            if self._prepare_shift_values():
+                raise UserError(
+                    self.env._("The span is over: there is no shift left to create.")
+                )
             raise UserError(self.env._("The span is shorter than one period."))
         Shift = self.env["intervention.oncall.shift"]
         if self.replace:
-            Shift.search(
-                [
-                    ("agency_id", "=", self.agency_id.id),
-                    ("level", "=", self.level),
-                    ("date_start", ">=", values[0]["date_start"]),
-                    ("date_start", "<", values[-1]["date_end"]),
-                ]
-            ).unlink()
+            self._make_room(values[0]["date_start"], values[-1]["date_end"])
         shifts = Shift.create(values)
         return {
             "type": "ir.actions.act_window",

@@ -61,7 +61,9 @@ class CompliancePortal(CustomerPortal):
             page_name="compliance",
             default_url="/my/compliance",
         )
-        return request.render("intervention_request.portal_my_compliance_statements", values)
+        return request.render(
+            "intervention_request.portal_my_compliance_statements", values
+        )
 
     @http.route(
         ["/my/compliance/<int:statement_id>"],
@@ -88,4 +90,6 @@ class CompliancePortal(CustomerPortal):
         values = self._get_page_view_values(
             statement, access_token, values, "my_compliance_history", False, **kw
         )
-        return request.render("intervention_request.portal_my_compliance_statement", values)
+        return request.render(
+            "intervention_request.portal_my_compliance_statement", values
+        )

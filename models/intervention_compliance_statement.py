@@ -64,8 +64,9 @@ class InterventionComplianceStatement(models.Model):
     period_start = fields.Date(
         string="Month",
         required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1)
-        - relativedelta(months=1),
+        default=lambda self: (
+            fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        ),
         help="First day of the month the statement covers.",
     )
     period_end = fields.Date(compute="_compute_period_end", store=True)
@@ -115,9 +116,7 @@ class InterventionComplianceStatement(models.Model):
     after_hours_call_count = fields.Integer(string="After-hours Calls", readonly=True)
     fee_amount = fields.Monetary(string="Period Fee", readonly=True)
     penalty_breach_amount = fields.Monetary(string="Breach Penalties", readonly=True)
-    penalty_threshold_amount = fields.Monetary(
-        string="Threshold Credit", readonly=True
-    )
+    penalty_threshold_amount = fields.Monetary(string="Threshold Credit", readonly=True)
     penalty_cap = fields.Monetary(string="Cap", readonly=True)
     penalty_amount = fields.Monetary(
         string="Penalties Due", readonly=True, help="After the cap."
@@ -177,9 +176,9 @@ class InterventionComplianceStatement(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("period_start"):
-                vals["period_start"] = fields.Date.to_date(vals["period_start"]).replace(
-                    day=1
-                )
+                vals["period_start"] = fields.Date.to_date(
+                    vals["period_start"]
+                ).replace(day=1)
         statements = super().create(vals_list)
         statements._compute_figures()
         return statements
@@ -257,8 +256,7 @@ class InterventionComplianceStatement(models.Model):
         # cron: bring the overdue ones up to date first, as that cron would.
         now = fields.Datetime.now()
         overdue = Target.search(
-            domain
-            + [("status", "in", PENDING_STATUSES), ("deadline", "<=", now)]
+            domain + [("status", "in", PENDING_STATUSES), ("deadline", "<=", now)]
         )
         overdue.request_id._sla_sync()
         return Target.search(domain + [("status", "not in", EXCLUDED_STATUSES)])
@@ -274,12 +272,16 @@ class InterventionComplianceStatement(models.Model):
                 targets.request_id, timelines, now
             )
             start, end = statement._period_bounds()
-            calls = self.env["intervention.oncall.call"].sudo().search_count(
-                [
-                    ("contract_id", "=", statement.contract_id.id),
-                    ("date_call", ">=", start),
-                    ("date_call", "<", end),
-                ]
+            calls = (
+                self.env["intervention.oncall.call"]
+                .sudo()
+                .search_count(
+                    [
+                        ("contract_id", "=", statement.contract_id.id),
+                        ("date_call", ">=", start),
+                        ("date_call", "<", end),
+                    ]
+                )
             )
             met = sum(v["met_count"] for v in line_values)
             breached = sum(v["breached_count"] for v in line_values)
@@ -444,9 +446,9 @@ class InterventionComplianceStatement(models.Model):
         """Why a target was late, in words: the freezes of its clock window
         (with their reasons) and the reopenings of the request."""
         labels = dict(
-            self.env["intervention.freeze"]._fields["reason"]._description_selection(
-                self.env
-            )
+            self.env["intervention.freeze"]
+            ._fields["reason"]
+            ._description_selection(self.env)
         )
         end = target.date_reached or fields.Datetime.now()
         reasons = sorted(
@@ -472,7 +474,8 @@ class InterventionComplianceStatement(models.Model):
             )
         if not parts:
             return self.env._("Late on our side: no freeze, no reopening.")
-        return "; ".join(parts).capitalize() + "."
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:] + "."
 
     def _prepare_freeze_values(self, requests, timelines, now):
         """Business time frozen per reason on the statement's requests (each
@@ -510,7 +513,9 @@ class InterventionComplianceStatement(models.Model):
             and 100.0 * met / decided < contract.compliance_threshold
         ):
             threshold = (
-                contract.compliance_period_fee * contract.compliance_credit_percent / 100
+                contract.compliance_period_fee
+                * contract.compliance_credit_percent
+                / 100
             )
         total = by_breach + threshold
         cap = contract.compliance_penalty_cap

@@ -41,6 +41,7 @@ class InterventionComplianceStatement(models.Model):
                 )
             statement.message_post_with_source(
                 template,
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipients.ids,
             )
@@ -135,7 +136,9 @@ class InterventionComplianceStatement(models.Model):
             return 1
         except Exception:
             _logger.exception(
-                "Compliance statement of %s for %s not sent", contract.name, period_start
+                "Compliance statement of %s for %s not sent",
+                contract.name,
+                period_start,
             )
             return 0
 
@@ -156,7 +159,9 @@ class InterventionComplianceStatement(models.Model):
             self.lock_for_update()
         except LockError:
             raise UserError(
-                self.env._("%(statement)s is being credited already.", statement=self.name)
+                self.env._(
+                    "%(statement)s is being credited already.", statement=self.name
+                )
             ) from None
         if self.credit_note_ids:
             raise UserError(
@@ -180,7 +185,9 @@ class InterventionComplianceStatement(models.Model):
 
     def _prepare_credit_note_values(self):
         self.ensure_one()
-        labels = dict(self.line_ids._fields["target_type"]._description_selection(self.env))
+        labels = dict(
+            self.line_ids._fields["target_type"]._description_selection(self.env)
+        )
         severities = dict(
             self.line_ids._fields["severity"]._description_selection(self.env)
         )

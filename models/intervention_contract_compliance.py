@@ -56,7 +56,10 @@ class InterventionContract(models.Model):
     )
     def _check_compliance_penalties(self):
         for contract in self:
-            percents = (contract.compliance_threshold, contract.compliance_credit_percent)
+            percents = (
+                contract.compliance_threshold,
+                contract.compliance_credit_percent,
+            )
             if any(value < 0 or value > 100 for value in percents):
                 raise ValidationError(
                     self.env._(
@@ -65,7 +68,10 @@ class InterventionContract(models.Model):
                         contract=contract.display_name,
                     )
                 )
-            if contract.compliance_period_fee < 0 or contract.compliance_penalty_cap < 0:
+            if (
+                contract.compliance_period_fee < 0
+                or contract.compliance_penalty_cap < 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "The period fee and penalty cap of %(contract)s cannot be "

@@ -82,10 +82,14 @@ class TestCompliancePortal(InterventionPortalCommon):
 
     def test_record_rules(self):
         Statement = self.env["intervention.compliance.statement"]
-        self.assertEqual(Statement.with_user(self.portal_a).search([]), self.statement_a)
+        self.assertEqual(
+            Statement.with_user(self.portal_a).search([]), self.statement_a
+        )
         lines = self.env["intervention.compliance.statement.line"].with_user(
             self.portal_b
         )
         self.assertFalse(
-            lines.search([("statement_id", "in", (self.statement_a | self.draft_a).ids)])
+            lines.search(
+                [("statement_id", "in", (self.statement_a | self.draft_a).ids)]
+            )
         )

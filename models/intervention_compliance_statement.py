@@ -264,6 +264,11 @@ class InterventionComplianceStatement(models.Model):
     def _compute_figures(self):
         now = fields.Datetime.now()
         for statement in self:
+            # The reasons of the breaches are stored text: in the client's
+            # language, whoever (or whichever cron) computes them.
+            statement = statement.with_context(
+                lang=statement.partner_id.lang or self.env.lang
+            )
             targets = statement._statement_targets()
             timelines = statement._timelines(targets.request_id, now)
             line_values = statement._prepare_line_values(targets, timelines, now)

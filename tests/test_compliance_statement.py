@@ -575,6 +575,11 @@ class TestComplianceStatement(InterventionBillingCommon):
             statement.with_user(self.manager).action_send()
         mail = statement.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertIn("relevé de conformité", mail.body)
+        # The reasons of the breaches are written in the client's language.
+        self.assertIn(
+            "Retard de notre fait : ni gel, ni réouverture.",
+            statement.breach_ids.mapped("explanation"),
+        )
 
     def test_users_read_only(self):
         statement, _requests = self._april()

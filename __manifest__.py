@@ -69,6 +69,11 @@
         "views/intervention_request_portal_templates.xml",
         "views/res_config_settings_portal_views.xml",
         "views/intervention_request_portal_views.xml",
+        "security/intervention_compliance_security.xml",
+        "report/intervention_compliance_statement_report.xml",
+        "data/intervention_compliance_data.xml",
+        "views/intervention_compliance_statement_views.xml",
+        "views/intervention_compliance_portal_templates.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",

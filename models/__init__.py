@@ -54,3 +54,11 @@ from . import intervention_request_report
 from . import intervention_request_change
 from . import intervention_contract_extension
 from . import intervention_request_scope
+from . import intervention_compliance_penalty
+from . import intervention_contract_compliance
+from . import intervention_compliance_statement
+from . import intervention_compliance_statement_line
+from . import intervention_compliance_statement_breach
+from . import intervention_compliance_statement_freeze
+from . import intervention_compliance_statement_delivery
+from . import account_move_compliance

@@ -1,0 +1,41 @@
+from odoo import fields, models
+
+from .intervention_compliance_penalty import SEVERITIES
+from .intervention_sla_policy_line import TARGET_TYPES
+
+
+class InterventionComplianceStatementBreach(models.Model):
+    """One breached target of a compliance statement, with why it was late."""
+
+    _name = "intervention.compliance.statement.breach"
+    _description = "Compliance Statement Breach"
+    _order = "statement_id, deadline, id"
+
+    statement_id = fields.Many2one(
+        "intervention.compliance.statement",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="statement_id.company_id", store=True)
+    request_id = fields.Many2one("intervention.request", ondelete="set null")
+    request_name = fields.Char(string="Request")
+    summary = fields.Char(string="Subject")
+    target_type = fields.Selection(TARGET_TYPES, string="Target")
+    severity = fields.Selection(SEVERITIES)
+    deadline = fields.Datetime()
+    date_reached = fields.Datetime(
+        string="Met On", help="Empty while the target is still not reached."
+    )
+    late_hours = fields.Float(
+        string="Late (business hours)",
+        digits=(16, 2),
+        help="Business time from the deadline to the target being reached (or "
+        "to the statement's computation), freezes excluded.",
+    )
+    frozen_hours = fields.Float(string="Frozen (business hours)", digits=(16, 2))
+    frozen_client_hours = fields.Float(
+        string="Frozen on Client's Side (business hours)", digits=(16, 2)
+    )
+    reopen_count = fields.Integer(string="Reopenings")
+    explanation = fields.Char(string="Why Late")

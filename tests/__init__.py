@@ -25,3 +25,4 @@ from . import test_portal_tour
 from . import test_report
 from . import test_sla_report
 from . import test_knowledge
+from . import test_cron_reliability

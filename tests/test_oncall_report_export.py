@@ -75,7 +75,7 @@ class TestOncallReport(OncallCommon):
 
     def test_report_on_calendar_without_hours_is_refused(self):
         self.calendar_business.attendance_ids.unlink()
-        with self.assertRaisesRegex(UserError, "no opening in the next 31 days"):
+        with self.assertRaisesRegex(UserError, "has no working time"):
             self._report(
                 partner_id=self.residence.id,
                 contract_id=self.contract_collective.id,

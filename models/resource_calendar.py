@@ -95,7 +95,9 @@ class ResourceCalendar(models.Model):
                 "shorten its time off.",
                 calendar=self.name,
                 years=MAX_HORIZON_DAYS // 366,
-                start=format_datetime(self.env, business_time.to_naive_utc(start)),
+                start=format_datetime(
+                    self.env, business_time.to_naive_utc(start), tz=self.tz
+                ),
             )
         )
 

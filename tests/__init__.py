@@ -26,3 +26,4 @@ from . import test_report
 from . import test_sla_report
 from . import test_knowledge
 from . import test_cron_reliability
+from . import test_calendar_horizon

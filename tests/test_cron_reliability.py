@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import models
 from odoo.exceptions import AccessError
@@ -498,6 +499,21 @@ class TestCronReliability(OncallCommon):
         self._run(job, when + timedelta(hours=3, minutes=1))
         self.assertTrue(self._effects(bad, effect)[0])
         self.assertFalse(failure.exists())
+
+    @mute_logger("odoo.sql_db")
+    def test_a_gap_is_stored_once(self):
+        """Two runs at once that both got past the agency lock still cannot
+        store a gap twice: the database refuses the second row."""
+        values = {
+            "agency_id": self.agency.id,
+            "level": "1",
+            "date_start": datetime(2026, 3, 23, 17, 0),
+            "date_end": datetime(2026, 3, 23, 20, 0),
+        }
+        Gap = self.env["intervention.oncall.gap"]
+        Gap.create(values)
+        with self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            Gap.create(values)
 
     def test_failures_are_for_managers_only(self):
         records, when, cls, method, _effect = self._scenario("oncall_export")

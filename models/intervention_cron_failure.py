@@ -107,15 +107,30 @@ class InterventionCronFailure(models.Model):
         return Domain(field, "not in", blocked) if blocked else Domain.TRUE
 
     @api.model
-    def _run_each(self, job, records, action, now=None, skipped=0):
+    def _run_each(self, job, records, action, now=None, skipped=0, batch_action=None):
         """Run ``action(record)`` on each record in its own savepoint.
 
         A failure rolls back that record's changes only, is logged with the
         record, counted, and the record is retried after ``RETRY_DELAY`` (the
         action is triggered then), up to ``MAX_ATTEMPTS``, after which a
         manager is told. ``skipped`` records held by another worker make the
-        action run again shortly. Returns the records done."""
+        action run again shortly. Returns the records done.
+
+        ``batch_action(records)``, when given, is tried first on the whole
+        batch in one savepoint (the SLA engine computes a batch far faster
+        than its requests one by one); only when it fails are the records
+        taken one by one, to find and set aside the bad one."""
         now = now or fields.Datetime.now()
+        if batch_action and records:
+            try:
+                with self.env.cr.savepoint():
+                    batch_action(records)
+            except Exception:  # noqa: BLE001 - retried one by one below
+                _logger.info("Scheduled action %s: batch failed, one by one", job)
+            else:
+                self._clear_failures(job, records)
+                self._trigger_if_skipped(job, skipped, now)
+                return records
         done = records.browse()
         for record in records:
             try:
@@ -125,17 +140,27 @@ class InterventionCronFailure(models.Model):
                 self._record_failure(job, record, error, now)
             else:
                 done |= record
-        if done:
+        self._clear_failures(job, done)
+        self._trigger_if_skipped(job, skipped, now)
+        return done
+
+    @api.model
+    def _clear_failures(self, job, records):
+        """A success removes the failure rows of ``records`` (and their
+        activities)."""
+        if records:
             self.sudo().search(
                 [
                     ("job", "=", job),
                     ("res_model", "=", records._name),
-                    ("res_id", "in", done.ids),
+                    ("res_id", "in", records.ids),
                 ]
             ).unlink()
+
+    @api.model
+    def _trigger_if_skipped(self, job, skipped, now):
         if skipped:
             self._trigger_job(job, now + LOCKED_RETRY_DELAY)
-        return done
 
     @api.model
     def _record_failure(self, job, record, error, now):

@@ -313,13 +313,15 @@ class InterventionRequestSla(models.Model):
         requests = targets.request_id
         locked = requests.try_lock_for_update(allow_referencing=True)
         # Recompute the whole clock of those requests: a paused target's
-        # deadline moves on with its running freeze.
+        # deadline moves on with its running freeze. The batch at once (one
+        # timeline per calendar), one by one only when it fails.
         done = Failure._run_each(
             "sla_status",
             locked,
             lambda request: request._sla_sync(),
             now,
             skipped=len(requests - locked),
+            batch_action=lambda batch: batch._sla_sync(),
         )
         remaining = self.search_count(domain) if len(targets) == batch_size else 0
         self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)

@@ -346,12 +346,13 @@ class TestCronReliability(OncallCommon):
         return record_self
 
     def _breaking(self, cls, method, bad):
-        """Patch ``cls.method`` to raise on ``bad`` only."""
+        """Patch ``cls.method`` to raise on ``bad`` (alone or in a batch)."""
         original = getattr(cls, method)
         subject = self._subject
 
         def broken(record_self, *args, **kwargs):
-            if subject(record_self, args) == bad:
+            records = subject(record_self, args)
+            if records._name == bad._name and bad in records:
                 raise RuntimeError(f"broken record {bad.display_name}")
             return original(record_self, *args, **kwargs)
 

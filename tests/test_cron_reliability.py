@@ -358,6 +358,20 @@ class TestCronReliability(OncallCommon):
 
         return patch.object(cls, method, broken)
 
+    @staticmethod
+    def _lock_after_other_worker(cron, original):
+        """A ``try_lock_for_update`` that first lets another worker run the
+        whole action (once), then locks what this run found."""
+        other_worker = []
+
+        def lock(found, *args, **kwargs):
+            if not other_worker:
+                other_worker.append(True)
+                cron.method_direct_trigger()
+            return original(found, *args, **kwargs)
+
+        return lock, other_worker
+
     def _failure(self, job, record):
         return self.env["intervention.cron.failure"].search(
             [
@@ -420,15 +434,9 @@ class TestCronReliability(OncallCommon):
         for job in self.SCENARIOS:
             with self.subTest(job=job), self.env.cr.savepoint() as savepoint:
                 records, when, _cls, _method, effect = self._scenario(job)
-                cron = self.env.ref(CRON_JOBS[job])
-                other_worker = []
-
-                def lock(found, *args, cron=cron, other_worker=other_worker, **kw):
-                    if not other_worker:
-                        other_worker.append(True)
-                        cron.method_direct_trigger()
-                    return original(found, *args, **kw)
-
+                lock, other_worker = self._lock_after_other_worker(
+                    self.env.ref(CRON_JOBS[job]), original
+                )
                 with patch.object(models.BaseModel, "try_lock_for_update", lock):
                     self._run(job, when)
                 self.assertTrue(other_worker, f"{job} locks its rows")

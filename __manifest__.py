@@ -40,6 +40,8 @@
         "report/intervention_request_report.xml",
         "report/intervention_sla_report_views.xml",
         "views/intervention_menus.xml",
+        "security/intervention_cron_failure_security.xml",
+        "views/intervention_cron_failure_views.xml",
         "data/intervention_billing_data.xml",
         "views/intervention_time_entry_views.xml",
         "views/intervention_request_charge_views.xml",

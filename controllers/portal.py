@@ -6,7 +6,7 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..tools import portal_export
+from ..tools import spreadsheet
 
 MODEL = "intervention.request"
 # Fields of the creation form the template gives back when it is re-rendered.
@@ -429,10 +429,10 @@ class InterventionPortal(CustomerPortal):
             )
         name = f"interventions_{start}_{stop}"
         if file_format == "csv":
-            content = portal_export.to_csv(header, rows)
+            content = spreadsheet.to_csv(header, rows)
             mimetype, filename = "text/csv; charset=utf-8", f"{name}.csv"
         else:
-            content = portal_export.to_xlsx(header, rows, request.env._("Requests"))
+            content = spreadsheet.to_xlsx(header, rows, request.env._("Requests"))
             mimetype = (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             )

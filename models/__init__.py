@@ -3,6 +3,7 @@ from . import res_company_followup
 from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
+from . import intervention_cron_failure
 from . import intervention_domain
 from . import intervention_service
 from . import intervention_product

@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 from pytz import timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_datetime, plaintext2html
 
 from ..tools import business_time
@@ -188,20 +188,9 @@ class InterventionAgency(models.Model):
         """The next business opening of the agency at or after ``when``."""
         self.ensure_one()
         start = business_time.to_aware_utc(when)
-        timeline = self.resource_calendar_id._intervention_timeline(
-            start, start + timedelta(days=31)
+        return self.resource_calendar_id._intervention_compute(
+            start, lambda timeline: timeline.next_opening(start), days=31
         )
-        try:
-            return timeline.next_opening(start)
-        except business_time.HorizonError as error:
-            raise UserError(
-                self.env._(
-                    "Agency %(agency)s: its business hours %(calendar)s have no "
-                    "opening in the next 31 days.",
-                    agency=self.name,
-                    calendar=self.resource_calendar_id.name,
-                )
-            ) from error
 
     def _next_morning(self, when):
         """The first on-call window or business opening after ``when``, on a

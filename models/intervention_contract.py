@@ -311,6 +311,24 @@ class InterventionContract(models.Model):
                     )
                 )
 
+    @api.constrains("resource_calendar_id", "coverage_calendar_id")
+    def _check_calendar_working_time(self):
+        """Deadlines are counted on these calendars: they need working time."""
+        for contract in self:
+            for calendar in (
+                contract.resource_calendar_id | contract.coverage_calendar_id
+            ):
+                if not calendar._intervention_has_working_time():
+                    raise ValidationError(
+                        self.env._(
+                            "Contract %(contract)s: the calendar %(calendar)s has no "
+                            "working hours, so no deadline could be counted on it. "
+                            "Give it working hours or choose another calendar.",
+                            contract=contract.name,
+                            calendar=calendar.name,
+                        )
+                    )
+
     # ------------------------------------------------------------------
     # State actions
     # ------------------------------------------------------------------
@@ -347,12 +365,32 @@ class InterventionContract(models.Model):
         )
 
     @api.model
-    def _cron_expire_contracts(self):
-        """Mark active contracts whose end date has passed as expired."""
+    def _cron_expire_contracts(self, batch_size=500):
+        """Mark active contracts whose end date has passed as expired.
+
+        Idempotent: due rows only (active, ended), row locks skipping what
+        another worker holds, a re-check after the lock; an expired contract
+        is no longer due. One savepoint per contract."""
         today = fields.Date.context_today(self)
-        self.search([("state", "=", "active"), ("date_end", "<", today)]).write(
-            {"state": "expired"}
+        Failure = self.env["intervention.cron.failure"]
+        domain = Domain("state", "=", "active") & Domain("date_end", "<", today)
+        domain &= Failure._blocked_domain(
+            "contract_expiry", self._name, fields.Datetime.now()
         )
+        contracts = self.search(domain, limit=batch_size, order="date_end, id")
+        locked = contracts.try_lock_for_update()
+        locked.invalidate_recordset()
+        done = Failure._run_each(
+            "contract_expiry",
+            locked.filtered_domain(domain),
+            lambda contract: contract._expire(),
+            skipped=len(contracts - locked),
+        )
+        remaining = self.search_count(domain) if len(contracts) == batch_size else 0
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
+
+    def _expire(self):
+        self.write({"state": "expired"})
 
     def action_view_requests(self):
         self.ensure_one()

@@ -481,23 +481,41 @@ class InterventionOncallCall(models.Model):
     @api.model
     def _cron_escalate_unanswered(self, batch_size=100):
         """D3: calls whose person on duty has not answered in time go to the
-        on-call manager, then to the general management."""
-        domain = Domain("state", "=", "open") & Domain(
-            "date_next_escalation", "<=", fields.Datetime.now()
+        on-call manager, then to the general management.
+
+        Idempotent: due rows only (partial index on ``date_next_escalation``
+        of open calls), row locks skipping what another worker holds, a
+        re-check after the lock; escalating moves ``date_next_escalation``
+        on (or clears it) in the same savepoint, so a call is not escalated
+        twice for one delay. One savepoint per call."""
+        now = fields.Datetime.now()
+        Failure = self.env["intervention.cron.failure"]
+        domain = (
+            Domain("state", "=", "open")
+            & Domain("date_next_escalation", "<=", now)
+            & Failure._blocked_domain("oncall_escalation", self._name, now)
         )
         calls = self.search(domain, limit=batch_size, order="date_next_escalation")
-        calls = calls.try_lock_for_update().filtered_domain(domain)
-        for call in calls:
-            if call.escalation_level == "none":
-                call._escalate(
-                    "manager", self.env._("the technician on duty did not answer.")
-                )
-            else:
-                call._escalate(
-                    "general", self.env._("the on-call manager did not answer.")
-                )
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._commit_progress(len(calls), remaining=remaining)
+        locked = calls.try_lock_for_update()
+        locked.invalidate_recordset()
+        done = Failure._run_each(
+            "oncall_escalation",
+            locked.filtered_domain(domain),
+            lambda call: call._escalate_unanswered(),
+            now,
+            skipped=len(calls - locked),
+        )
+        remaining = self.search_count(domain) if len(calls) == batch_size else 0
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
+
+    def _escalate_unanswered(self):
+        self.ensure_one()
+        if self.escalation_level == "none":
+            self._escalate(
+                "manager", self.env._("the technician on duty did not answer.")
+            )
+        else:
+            self._escalate("general", self.env._("the on-call manager did not answer."))
 
     # ------------------------------------------------------------------
     # Buttons

@@ -1,10 +1,9 @@
-import csv
-import io
-
-import xlsxwriter
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+
+from ..tools import spreadsheet
 
 
 class InterventionOncallExport(models.AbstractModel):
@@ -74,26 +73,18 @@ class InterventionOncallExport(models.AbstractModel):
 
     @api.model
     def _build_csv(self, company, when=None):
-        """The file as CSV bytes (UTF-8 with BOM, for spreadsheets)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(self._headers())
-        writer.writerows(self._rows(company, when))
-        return buffer.getvalue().encode("utf-8-sig")
+        """The file as CSV bytes (UTF-8 with BOM, for spreadsheets), formulas
+        neutralised by the same writer as the portal export."""
+        return spreadsheet.to_csv(self._headers(), self._rows(company, when), ";")
 
     @api.model
     def _build_xlsx(self, company, when=None):
         """The file as XLSX bytes, one sheet with a bold header row."""
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(self.env._("After-hours Clients"))
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, self._headers(), bold)
-        for index, row in enumerate(self._rows(company, when), start=1):
-            sheet.write_row(index, 0, row)
-        sheet.set_column(0, len(self._headers()) - 1, 24)
-        workbook.close()
-        return buffer.getvalue()
+        return spreadsheet.to_xlsx(
+            self._headers(),
+            self._rows(company, when),
+            self.env._("After-hours Clients"),
+        )
 
     @api.model
     def _make_attachments(self, company, when=None):
@@ -146,9 +137,39 @@ class InterventionOncallExport(models.AbstractModel):
 
     @api.model
     def _cron_send_weekly(self):
+        """Send each company's file once a week.
+
+        Idempotent: a company is due while its sent marker
+        (``intervention_oncall_export_date``) is before the current week
+        (Monday, company time); the company row is locked
+        (``try_lock_for_update``: a second worker skips it) and re-checked,
+        and the marker is written in the savepoint that queues the mail. One
+        savepoint per company."""
+        now = fields.Datetime.now()
+        Failure = self.env["intervention.cron.failure"]
         companies = self.env["res.company"].search(
-            [("intervention_oncall_export_email", "!=", False)]
+            Domain("intervention_oncall_export_email", "!=", False)
+            & Failure._blocked_domain("oncall_export", "res.company", now)
         )
-        for company in companies:
-            self._send(company)
-        self.env["ir.cron"]._commit_progress(len(companies))
+        locked = companies.try_lock_for_update(allow_referencing=True)
+        locked.invalidate_recordset(["intervention_oncall_export_date"])
+        done = Failure._run_each(
+            "oncall_export",
+            locked.filtered(self._export_due),
+            self._send_weekly,
+            now,
+            skipped=len(companies - locked),
+        )
+        self.env["ir.cron"]._commit_progress(len(done))
+
+    @api.model
+    def _export_due(self, company):
+        today = company._intervention_local_today()
+        monday = today - timedelta(days=today.weekday())
+        sent = company.intervention_oncall_export_date
+        return not sent or sent < monday
+
+    @api.model
+    def _send_weekly(self, company):
+        self._send(company)
+        company.intervention_oncall_export_date = company._intervention_local_today()

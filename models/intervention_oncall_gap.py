@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools.intervals import Intervals
 
 from ..tools import business_time
@@ -29,6 +30,13 @@ class InterventionOncallGap(models.Model):
     window_id = fields.Many2one("intervention.agency.window", ondelete="cascade")
     date_start = fields.Datetime(string="Start", required=True)
     date_end = fields.Datetime(string="End", required=True)
+
+    # Two runs at once cannot store the same gap twice (the agency row lock
+    # makes the second one skip the agency; this index backs it up).
+    _agency_level_span_uniq = models.UniqueIndex(
+        "(agency_id, level, date_start, date_end)",
+        "A coverage gap is recorded once per agency and level.",
+    )
 
     @api.model
     def _compute_agency_gaps(self, agency, date_from, date_to):
@@ -75,11 +83,28 @@ class InterventionOncallGap(models.Model):
     @api.model
     def _cron_detect_gaps(self, horizon_days=GAP_HORIZON_DAYS):
         """Rebuild the gaps of every agency from now to the horizon and give
-        the new ones to the agency manager (activity)."""
-        agencies = self.env["intervention.agency"].search([("window_ids", "!=", False)])
-        for agency in agencies:
-            self._refresh_agency_gaps(agency, horizon_days)
-        self.env["ir.cron"]._commit_progress(len(agencies))
+        the new ones to the agency manager (activity).
+
+        Idempotent: each agency row is locked (``try_lock_for_update``: a
+        second worker skips the agencies the first one holds), its gaps are
+        compared with the stored ones by (level, start, end), which a unique
+        index also guards, and only the new ones are created and notified.
+        One savepoint per agency."""
+        now = fields.Datetime.now()
+        Failure = self.env["intervention.cron.failure"]
+        agencies = self.env["intervention.agency"].search(
+            Domain("window_ids", "!=", False)
+            & Failure._blocked_domain("oncall_gaps", "intervention.agency", now)
+        )
+        locked = agencies.try_lock_for_update(allow_referencing=True)
+        done = Failure._run_each(
+            "oncall_gaps",
+            locked,
+            lambda agency: self._refresh_agency_gaps(agency, horizon_days),
+            now,
+            skipped=len(agencies - locked),
+        )
+        self.env["ir.cron"]._commit_progress(len(done))
 
     def _refresh_agency_gaps(self, agency, horizon_days):
         now = fields.Datetime.now()
@@ -93,11 +118,12 @@ class InterventionOncallGap(models.Model):
         ]
         old = self.search([("agency_id", "=", agency.id)])
         known = {(g.level, g.date_start, g.date_end) for g in old}
-        new_values = [
-            vals
-            for vals in values
-            if (vals["level"], vals["date_start"], vals["date_end"]) not in known
-        ]
+        new_values = []
+        for vals in values:
+            key = (vals["level"], vals["date_start"], vals["date_end"])
+            if key not in known:
+                known.add(key)
+                new_values.append(vals)
         wanted = {(v["level"], v["date_start"], v["date_end"]) for v in values}
         old.filtered(
             lambda g: (g.level, g.date_start, g.date_end) not in wanted

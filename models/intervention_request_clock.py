@@ -1,8 +1,13 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 
 from ..tools import business_time
 from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
+from .resource_calendar import NoWorkingTimeError
+
+_logger = logging.getLogger(__name__)
 
 # Fields whose change moves the SLA clocks (C3).
 SLA_TRIGGER_FIELDS = {
@@ -204,7 +209,10 @@ class InterventionRequest(models.Model):
             if timeline.is_working(received):
                 current.unlink()
                 continue
-            opening = business_time.to_naive_utc(timeline.next_opening(received))
+            opening = request._sla_next_opening(received, timeline)
+            if not opening:
+                current.unlink()
+                continue
             if len(current) == 1:
                 if (current.date_start, current.date_end) != (received, opening):
                     current.write({"date_start": received, "date_end": opening})
@@ -221,6 +229,24 @@ class InterventionRequest(models.Model):
             )
         if to_create:
             Freeze.create(to_create)
+
+    def _sla_next_opening(self, instant, timeline=None):
+        """The next covered instant from ``instant`` on the request's SLA
+        calendar (naive UTC), or False when the calendar has no working time
+        (logged: the targets then say why they have no deadline)."""
+        self.ensure_one()
+        calendar, holidays = self._sla_calendar()
+        try:
+            opening = calendar._intervention_compute(
+                instant,
+                lambda timeline: timeline.next_opening(instant),
+                holidays,
+                timeline=timeline,
+            )
+        except NoWorkingTimeError as error:
+            _logger.warning("No out-of-hours freeze for %s: %s", self.name, error)
+            return False
+        return business_time.to_naive_utc(opening)
 
     # ------------------------------------------------------------------
     # Search helpers for the views

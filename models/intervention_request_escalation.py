@@ -4,8 +4,10 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 from ..tools import business_time
+from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
 
@@ -13,11 +15,10 @@ ESCALATION_STATES = [
     ("pending", "Pending"),
     ("fired", "Fired"),
     ("cancelled", "Not needed"),
+    # Rows of earlier versions; a level failing now stays pending and is
+    # listed in the scheduled action failures (intervention.cron.failure).
     ("failed", "Failed"),
 ]
-# Attempts before a level that keeps failing is set aside as "failed".
-MAX_ATTEMPTS = 5
-RETRY_DELAY = timedelta(minutes=15)
 
 
 class InterventionRequestEscalation(models.Model):
@@ -51,7 +52,6 @@ class InterventionRequestEscalation(models.Model):
     state = fields.Selection(
         ESCALATION_STATES, required=True, default="pending", index=True
     )
-    attempts = fields.Integer(readonly=True)
     recipient_ids = fields.Many2many("res.users", string="Notified", readonly=True)
 
     _request_level_cycle_uniq = models.UniqueIndex(
@@ -124,47 +124,45 @@ class InterventionRequestEscalation(models.Model):
         if unit in ("hours", "days"):
             due = deadline + timedelta(**{unit: offset})
             if level.ladder_id.business_hours_only and timeline:
-                due = self._next_business_instant(timeline, request, due)
+                due = self._plan_on_calendar(
+                    request, timeline, due, lambda t: t.next_opening(due)
+                )
             return due
         if not timeline:
             return False
-        try:
-            freezes = request._sla_freezes(fields.Datetime.now())
-            if unit == "business_days":
-                due = timeline.add_days(deadline, int(offset), freezes)
-            else:
-                due = timeline.add(deadline, timedelta(hours=offset), freezes)
-        except business_time.HorizonError:
-            due = self._beyond_horizon(request, level, deadline)
-        return business_time.to_naive_utc(due) if due else False
+        freezes = request._sla_freezes(fields.Datetime.now())
+        if unit == "business_days":
+            due = self._plan_on_calendar(
+                request,
+                timeline,
+                deadline,
+                lambda t: t.add_days(deadline, int(offset), freezes),
+            )
+        else:
+            due = self._plan_on_calendar(
+                request,
+                timeline,
+                deadline,
+                lambda t: t.add(deadline, timedelta(hours=offset), freezes),
+            )
+        return due
 
     @api.model
-    def _next_business_instant(self, timeline, request, instant):
-        try:
-            return business_time.to_naive_utc(timeline.next_opening(instant))
-        except business_time.HorizonError:
-            return self._beyond_horizon(request, None, instant)
-
-    @api.model
-    def _beyond_horizon(self, request, level, start):
-        """Fetch a longer timeline for the rare offset beyond the batch's."""
+    def _plan_on_calendar(self, request, timeline, start, compute):
+        """``compute`` on the request's calendar from ``start``, the batch's
+        timeline first (grown when too short): naive UTC, or False when the
+        calendar has no working time (logged; the SLA target says why)."""
         calendar, holidays = request._sla_calendar()
-        timeline = calendar._intervention_timeline(
-            start - timedelta(days=1),
-            start + timedelta(days=400),
-            public_holidays=holidays,
-        )
         try:
-            if level and level.offset_unit == "business_days":
-                return timeline.add_days(start, int(level.offset))
-            if level:
-                return timeline.add(start, timedelta(hours=level.offset))
-            return timeline.next_opening(start)
-        except business_time.HorizonError:
+            due = calendar._intervention_compute(
+                start, compute, holidays, timeline=timeline
+            )
+        except (NoWorkingTimeError, business_time.ClockPaused) as error:
             _logger.warning(
-                "Escalation of %s cannot be planned within a year", request.name
+                "Escalation of %s cannot be planned: %s", request.name, error
             )
             return False
+        return business_time.to_naive_utc(due)
 
     # ------------------------------------------------------------------
     # Firing
@@ -175,24 +173,34 @@ class InterventionRequestEscalation(models.Model):
 
     @api.model
     def _cron_fire_due(self, batch_size=200):
-        """Fire the due levels, in batches, skipping rows another worker holds."""
+        """Fire the due levels, in batches, skipping rows another worker holds.
+
+        Idempotent: due rows only (partial index on pending ``date_due``),
+        row locks (``try_lock_for_update``: a second worker skips them), a
+        re-check after the lock, and the row marked fired in the savepoint
+        that fires it; the unique index (request, level, cycle) backs it up.
+        Each row runs in its own savepoint (``intervention.cron.failure``)."""
         now = fields.Datetime.now()
-        rows = self.search(self._due_domain(now), limit=batch_size)
+        Failure = self.env["intervention.cron.failure"]
+        domain = Domain(self._due_domain(now)) & Failure._blocked_domain(
+            "escalation", self._name, now
+        )
+        rows = self.search(domain, limit=batch_size)
         locked = rows.try_lock_for_update()
         locked.invalidate_recordset()
-        for row in locked.filtered(
-            lambda r: r.state == "pending" and r.date_due <= now
-        ):
-            row._process(now)
-        remaining = (
-            self.search_count(self._due_domain(now)) if len(rows) == batch_size else 0
+        done = Failure._run_each(
+            "escalation",
+            locked.filtered_domain(domain),
+            lambda row: row._process(now),
+            now,
+            skipped=len(rows - locked),
         )
-        self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining)
+        remaining = self.search_count(domain) if len(rows) == batch_size else 0
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
 
     def _process(self, now):
         """Fire this due row, postpone it to business hours, or drop it when
-        the target was met meanwhile. A failure is logged and retried later;
-        the other rows of the batch go on."""
+        the target was met meanwhile (in the caller's savepoint)."""
         self.ensure_one()
         request = self.request_id
         if not self._still_needed():
@@ -202,23 +210,13 @@ class InterventionRequestEscalation(models.Model):
             now
         ):
             calendar, holidays = request._sla_calendar()
-            timeline = calendar._intervention_timeline(
-                now, now + timedelta(days=30), holidays
+            self.date_due = business_time.to_naive_utc(
+                calendar._intervention_compute(
+                    now, lambda timeline: timeline.next_opening(now), holidays
+                )
             )
-            self.date_due = business_time.to_naive_utc(timeline.next_opening(now))
             return
-        try:
-            with self.env.cr.savepoint():
-                self._fire(now)
-        except Exception:
-            _logger.exception(
-                "Escalation %s of %s failed", self.level_id.name, request.name
-            )
-            self.attempts += 1
-            if self.attempts >= MAX_ATTEMPTS:
-                self.state = "failed"
-            else:
-                self.date_due = now + RETRY_DELAY
+        self._fire(now)
 
     def _still_needed(self):
         """The request is open and the level's target still not reached."""

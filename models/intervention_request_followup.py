@@ -1,6 +1,5 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -10,6 +9,7 @@ from odoo.tools import format_datetime
 from ..tools import business_time
 from .intervention_sla_policy_reminder import REMINDER_COUNT
 from .request_lifecycle import WAITING_FREEZE_REASONS
+from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
 
@@ -18,11 +18,8 @@ _logger = logging.getLogger(__name__)
 AWAITING_STATES = ("new", "received", "reopened")
 # States with nothing left to answer: the digest leaves them out.
 ANSWERED_STATES = ("resolved", "closed", "cancelled", "rejected")
-# A scheduled follow-up that failed on a request is retried after this delay:
-# a request that keeps failing neither blocks its batch nor spins the cron.
-RETRY_DELAY = timedelta(hours=1)
 # Calendar days of working time fetched beyond the latest start, on top of
-# twice the business days asked; grown 4x while too short.
+# twice the business days asked; grown by resource.calendar._intervention_compute.
 HORIZON_MARGIN_DAYS = 30
 
 TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
@@ -79,13 +76,6 @@ class InterventionRequest(models.Model):
         store=True,
         index="btree_not_null",
         help="Without an answer to the third reminder, the request is closed then.",
-    )
-    followup_retry_at = fields.Datetime(
-        string="Follow-up Retry After",
-        readonly=True,
-        copy=False,
-        help="A scheduled follow-up failed on this request (see the server log); "
-        "it is tried again from this instant.",
     )
     date_last_client_message = fields.Datetime(
         string="Last Client Answer", readonly=True, copy=False
@@ -185,24 +175,23 @@ class InterventionRequest(models.Model):
         first = min(start for _request, start, _days in items)
         last = max(start for _request, start, _days in items)
         span = max(days for _request, _start, days in items) * 2 + HORIZON_MARGIN_DAYS
-        for attempt in range(4):
-            end = last + timedelta(days=span * 4**attempt)
-            timeline = calendar._intervention_timeline(
-                first, end, public_holidays=holidays
-            )
-            try:
-                return {
+        try:
+            return calendar._intervention_compute(
+                first,
+                lambda timeline: {
                     request: business_time.to_naive_utc(timeline.add_days(start, days))
                     for request, start, days in items
-                }
-            except business_time.HorizonError:
-                continue
-        _logger.warning(
-            "No working day within reach on calendar %s: no follow-up date for %s",
-            calendar.name,
-            ", ".join(request.name or "" for request, _start, _days in items),
-        )
-        return {}
+                },
+                holidays,
+                days=(last - first).days + span,
+            )
+        except NoWorkingTimeError as error:
+            _logger.warning(
+                "No follow-up date for %s: %s",
+                ", ".join(request.name or "" for request, _start, _days in items),
+                error,
+            )
+            return {}
 
     def _sla_sync(self):
         """The SLA clocks' recomputation (public holidays, calendars) moves
@@ -271,7 +260,6 @@ class InterventionRequest(models.Model):
                 "followup_cycle_start": when,
                 "reminder_count": 0,
                 "date_last_reminder": False,
-                "followup_retry_at": False,
             }
         )
 
@@ -427,7 +415,11 @@ class InterventionRequest(models.Model):
     def _cron_send_reminders(self, batch_size=200):
         """F1: send the due reminders to the clients of waiting requests."""
         return self._run_followup_batch(
-            "waiting", "date_next_reminder", "_send_followup_reminder", batch_size
+            "followup_reminder",
+            "waiting",
+            "date_next_reminder",
+            "_send_followup_reminder",
+            batch_size,
         )
 
     @api.model
@@ -435,7 +427,11 @@ class InterventionRequest(models.Model):
         """F1: close the waiting requests left unanswered after the third
         reminder, with a notice to the client."""
         return self._run_followup_batch(
-            "waiting", "date_auto_close", "_auto_close_unanswered", batch_size
+            "followup_auto_close",
+            "waiting",
+            "date_auto_close",
+            "_auto_close_unanswered",
+            batch_size,
         )
 
     @api.model
@@ -443,22 +439,25 @@ class InterventionRequest(models.Model):
         """F2: close for good the resolved requests whose reopen window has
         passed (the client was told at resolution: no e-mail)."""
         return self._run_followup_batch(
-            "resolved", "date_reopen_deadline", "_close_for_good", batch_size
+            "followup_close_resolved",
+            "resolved",
+            "date_reopen_deadline",
+            "_close_for_good",
+            batch_size,
         )
 
     @api.model
-    def _followup_due_domain(self, state, date_field, now):
+    def _followup_due_domain(self, job, state, date_field, now):
         return (
             Domain("state", "=", state)
             & Domain(date_field, "<=", now)
-            & (
-                Domain("followup_retry_at", "=", False)
-                | Domain("followup_retry_at", "<=", now)
+            & self.env["intervention.cron.failure"]._blocked_domain(
+                job, self._name, now
             )
         )
 
     @api.model
-    def _run_followup_batch(self, state, date_field, method, batch_size):
+    def _run_followup_batch(self, job, state, date_field, method, batch_size):
         """Run ``method(now)`` on up to ``batch_size`` requests in ``state``
         whose ``date_field`` has passed, safely when repeated or run by two
         workers at once (D4):
@@ -467,49 +466,29 @@ class InterventionRequest(models.Model):
         2. lock them, skipping the rows another worker holds (its job);
         3. re-read and re-check them: another worker may have done them;
         4. act and mark (the method moves ``date_field`` on) in one savepoint
-           per request, in the transaction ``_commit_progress`` commits. A
-           request that fails is rolled back alone, logged, and retried after
-           ``RETRY_DELAY``; the others proceed.
+           per request (``intervention.cron.failure._run_each``), in the
+           transaction ``_commit_progress`` commits. A request that fails is
+           rolled back alone, logged, and retried later; the others proceed.
 
         Returns the requests done."""
         now = fields.Datetime.now()
-        domain = self._followup_due_domain(state, date_field, now)
+        domain = self._followup_due_domain(job, state, date_field, now)
         candidates = self.search(domain, limit=batch_size, order=f"{date_field}, id")
         locked = candidates.try_lock_for_update(allow_referencing=True)
         locked.invalidate_recordset()
-        done = self.browse()
-        for request in locked.filtered_domain(domain):
-            if request._followup_act(method, now):
-                done |= request
+        done = self.env["intervention.cron.failure"]._run_each(
+            job,
+            locked.filtered_domain(domain),
+            lambda request: getattr(request, method)(now),
+            now,
+            skipped=len(candidates - locked),
+        )
         remaining = 0
         if len(candidates) == batch_size:
             skipped = len(candidates - locked)
             remaining = max(self.search_count(domain) - skipped, 0)
         self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
         return done
-
-    def _followup_act(self, method, now):
-        """``method(now)`` on this request in a savepoint. On failure: log,
-        undo this request's changes only, retry after ``RETRY_DELAY``.
-        Returns whether it succeeded."""
-        self.ensure_one()
-        try:
-            with self.env.cr.savepoint():
-                getattr(self, method)(now)
-        except Exception:
-            retry = now + RETRY_DELAY
-            _logger.exception(
-                "Follow-up %s failed on request %s (id %s); retried from %s",
-                method,
-                self.name,
-                self.id,
-                retry,
-            )
-            self.followup_retry_at = retry
-            return False
-        if self.followup_retry_at:
-            self.followup_retry_at = False
-        return True
 
     def _send_followup_reminder(self, now):
         """Mark then send the next reminder: the count moves the next reminder
@@ -545,22 +524,35 @@ class InterventionRequest(models.Model):
         awaiting our answer; nothing when none awaits. A company already
         served today (in its time zone) is skipped, so a second run the same
         day sends nothing; companies locked by another worker are skipped."""
+        now = fields.Datetime.now()
+        Failure = self.env["intervention.cron.failure"]
         groups = self._read_group(self._awaiting_answer_domain(), ["company_id"])
-        companies = self.env["res.company"].browse(company.id for (company,) in groups)
+        companies = (
+            self.env["res.company"]
+            .browse(company.id for (company,) in groups)
+            .filtered_domain(
+                Failure._blocked_domain("followup_digest", "res.company", now)
+            )
+        )
         locked = companies.try_lock_for_update(allow_referencing=True)
         locked.invalidate_recordset(["intervention_digest_date"])
-        sent = 0
-        for company in locked:
-            today = company._intervention_local_today()
-            if company.intervention_digest_date == today:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    sent += self._send_followup_digest(company, today)
-            except Exception:
-                _logger.exception("The follow-up digest of %s failed", company.name)
-        self.env["ir.cron"]._commit_progress(sent, remaining=0)
-        return sent
+        due = locked.filtered(
+            lambda company: (
+                company.intervention_digest_date != company._intervention_local_today()
+            )
+        )
+        sent = []
+        Failure._run_each(
+            "followup_digest",
+            due,
+            lambda company: sent.append(
+                self._send_followup_digest(company, company._intervention_local_today())
+            ),
+            now,
+            skipped=len(companies - locked),
+        )
+        self.env["ir.cron"]._commit_progress(sum(sent), remaining=0)
+        return sum(sent)
 
     @api.model
     def _send_followup_digest(self, company, today):

@@ -1,7 +1,4 @@
-from datetime import timedelta
-
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import business_time
@@ -30,17 +27,11 @@ class InterventionRequest(models.Model):
             contract.resource_calendar_id or self.env.company.resource_calendar_id
         )
         start = business_time.to_aware_utc(when)
-        timeline = calendar._intervention_timeline(start, start + timedelta(days=31))
-        try:
-            return business_time.to_naive_utc(timeline.next_opening(start))
-        except business_time.HorizonError as error:
-            raise UserError(
-                self.env._(
-                    "The business hours %(calendar)s have no opening in the next 31 "
-                    "days: the report cannot be dated.",
-                    calendar=calendar.name,
-                )
-            ) from error
+        # No working time at all: NoWorkingTimeError, a clear UserError.
+        opening = calendar._intervention_compute(
+            start, lambda timeline: timeline.next_opening(start), days=31
+        )
+        return business_time.to_naive_utc(opening)
 
     def _apply_oncall_report(self, report, technician, date_end):
         """Complete this request with the technician's report: while it is

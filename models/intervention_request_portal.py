@@ -9,6 +9,7 @@ from odoo.tools import format_datetime, plaintext2html, single_email_re
 from ..tools import business_time
 from .intervention_request import COVERAGE_BILLABLE_CAUSES
 from .intervention_request_clock import TARGET_ORDER
+from .resource_calendar import NoWorkingTimeError
 
 # Longest texts accepted from the portal form (characters).
 PORTAL_MAX_LENGTHS = {
@@ -311,15 +312,14 @@ class InterventionRequest(models.Model):
         calendar, holidays = draft._sla_calendar()
         if not calendar:
             return False
-        timeline = calendar._intervention_timeline(
-            now, now + timedelta(days=60), public_holidays=holidays
-        )
-        if timeline.is_working(now):
-            return False
         try:
-            return business_time.to_naive_utc(timeline.next_opening(now))
-        except business_time.HorizonError:
+            opening = calendar._intervention_compute(
+                now, lambda timeline: timeline.next_opening(now), holidays, days=60
+            )
+        except NoWorkingTimeError:
             return False
+        opening = business_time.to_naive_utc(opening)
+        return opening if opening > now else False
 
     @api.model
     def _portal_submit(self, form, files=(), confirmed=False):

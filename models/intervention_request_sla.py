@@ -3,9 +3,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 from ..tools import business_time
 from .intervention_sla_policy_line import TARGET_TYPES, TARGET_UNITS
+from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
 
@@ -178,9 +180,15 @@ class InterventionRequestSla(models.Model):
         if line.unit == "none":
             values["status"] = "no_target"
             return values
-        deadline, at_risk, used = self._compute_clock(
-            line, start, values["date_reached"], freezes, timeline, request
-        )
+        try:
+            deadline, at_risk, used = self._compute_clock(
+                line, start, values["date_reached"], freezes, timeline, request
+            )
+        except NoWorkingTimeError as error:
+            # Never a traceback where a request is created, cancelled or its
+            # policy edited: the target says why it has no deadline.
+            deadline, at_risk, used = False, False, 0.0
+            values["note"] = error.args[0]
         values.update(deadline=deadline, date_at_risk=at_risk, business_hours_used=used)
         values["status"] = self._status(values, request, now)
         return values
@@ -188,45 +196,47 @@ class InterventionRequestSla(models.Model):
     @api.model
     def _compute_clock(self, line, start, reached, freezes, timeline, request):
         """Deadline, at-risk instant and business hours used (at reach), as
-        naive UTC datetimes, growing the timeline when it is too short."""
-        for attempt in range(4):
-            try:
-                if line.unit == "days":
-                    deadline = timeline.add_days(start, int(line.duration), freezes)
-                else:
-                    deadline = timeline.add(
-                        start, timedelta(hours=line.duration), freezes
-                    )
-                total = timeline.elapsed(start, deadline, freezes)
-                percent = line.policy_id.at_risk_percent / 100
-                at_risk = timeline.add(start, total * percent, freezes)
-                used = (
-                    timeline.elapsed(start, reached, freezes).total_seconds() / 3600
-                    if reached
-                    else 0.0
-                )
-                return (
-                    business_time.to_naive_utc(deadline),
-                    business_time.to_naive_utc(at_risk),
-                    used,
-                )
-            except business_time.ClockPaused:
-                # A running freeze passed as open-ended: no deadline until
-                # it closes (callers pass running freezes as ending now).
-                return False, False, 0.0
-            except business_time.HorizonError:
-                calendar, holidays = request._sla_calendar()
-                timeline = self._timeline_for(
-                    calendar,
-                    holidays,
-                    request,
-                    fields.Datetime.now(),
-                    days=HORIZON_DAYS * 4 ** (attempt + 1),
-                )
-        _logger.warning(
-            "No deadline within reach for %s (%s)", request.name, line.display_name
-        )
-        return False, False, 0.0
+        naive UTC datetimes; the batch's timeline grows when it is too short
+        (``resource.calendar._intervention_compute``). A calendar without
+        working time gives no deadline and says why in ``error``."""
+
+        def clock(timeline):
+            if line.unit == "days":
+                deadline = timeline.add_days(start, int(line.duration), freezes)
+            else:
+                deadline = timeline.add(start, timedelta(hours=line.duration), freezes)
+            total = timeline.elapsed(start, deadline, freezes)
+            percent = line.policy_id.at_risk_percent / 100
+            at_risk = timeline.add(start, total * percent, freezes)
+            used = (
+                timeline.elapsed(start, reached, freezes).total_seconds() / 3600
+                if reached
+                else 0.0
+            )
+            return (
+                business_time.to_naive_utc(deadline),
+                business_time.to_naive_utc(at_risk),
+                used,
+            )
+
+        calendar, holidays = request._sla_calendar()
+        try:
+            return calendar._intervention_compute(
+                min(start, fields.Datetime.now()),
+                clock,
+                holidays,
+                days=HORIZON_DAYS,
+                timeline=timeline,
+            )
+        except business_time.ClockPaused:
+            # A running freeze passed as open-ended: no deadline until
+            # it closes (callers pass running freezes as ending now).
+            return False, False, 0.0
+        except NoWorkingTimeError as error:
+            _logger.warning(
+                "No deadline for %s (%s): %s", request.name, line.display_name, error
+            )
+            raise
 
     @api.model
     def _status(self, values, request, now):
@@ -276,20 +286,42 @@ class InterventionRequestSla(models.Model):
     @api.model
     def _cron_update_statuses(self, batch_size=1000):
         """Move pending targets whose at-risk instant or deadline has passed
-        to "at risk" or "breached". Selects only due rows (partial indexes)."""
+        to "at risk" or "breached". Selects only due rows (partial indexes).
+
+        Each request is re-synced in its own savepoint: one that fails (a
+        calendar without working time, a bad record) is logged and retried
+        later without stopping the others (``intervention.cron.failure``).
+        Idempotent: a re-synced target is no longer due (its status moved),
+        and the requests are locked (``try_lock_for_update``) so that a
+        second worker skips them."""
         now = fields.Datetime.now()
-        domain = [
-            "|",
-            "&",
-            ("status", "in", PENDING_STATUSES),
-            ("deadline", "<=", now),
-            "&",
-            ("status", "=", "running"),
-            ("date_at_risk", "<=", now),
-        ]
+        Failure = self.env["intervention.cron.failure"]
+        domain = Domain(
+            [
+                "|",
+                "&",
+                ("status", "in", PENDING_STATUSES),
+                ("deadline", "<=", now),
+                "&",
+                ("status", "=", "running"),
+                ("date_at_risk", "<=", now),
+            ]
+        ) & Failure._blocked_domain(
+            "sla_status", "intervention.request", now, field="request_id"
+        )
         targets = self.search(domain, limit=batch_size)
+        requests = targets.request_id
+        locked = requests.try_lock_for_update(allow_referencing=True)
         # Recompute the whole clock of those requests: a paused target's
-        # deadline moves on with its running freeze.
-        targets.request_id._sla_sync()
+        # deadline moves on with its running freeze. The batch at once (one
+        # timeline per calendar), one by one only when it fails.
+        done = Failure._run_each(
+            "sla_status",
+            locked,
+            lambda request: request._sla_sync(),
+            now,
+            skipped=len(requests - locked),
+            batch_action=lambda batch: batch._sla_sync(),
+        )
         remaining = self.search_count(domain) if len(targets) == batch_size else 0
-        self.env["ir.cron"]._commit_progress(len(targets), remaining=remaining)
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)

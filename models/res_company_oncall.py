@@ -15,3 +15,9 @@ class ResCompany(models.Model):
         help="Receives every week the file of the clients with after-hours "
         "obligations (answering service).",
     )
+    intervention_oncall_export_date = fields.Date(
+        string="After-hours Clients File Sent On",
+        readonly=True,
+        copy=False,
+        help="Local date of the last weekly file: it goes once a week.",
+    )

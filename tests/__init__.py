@@ -34,3 +34,5 @@ from . import test_procedure_oncall
 from . import test_procedure_change
 from . import test_compliance_statement
 from . import test_compliance_portal
+from . import test_cron_reliability
+from . import test_calendar_horizon

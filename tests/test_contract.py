@@ -56,8 +56,10 @@ class TestContract(InterventionCommon):
         draft = self._create_contract(
             self.client, activate=False, date_end=date(2026, 2, 28)
         )
-        with freeze_time("2026-03-01"):
-            self.env["intervention.contract"]._cron_expire_contracts()
+        cron = self.env.ref("intervention_request.ir_cron_expire_contracts")
+        with freeze_time("2026-03-01"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
         self.assertEqual(running.state, "active")
         self.assertEqual(ended.state, "expired")
         self.assertEqual(draft.state, "draft")

@@ -13,6 +13,7 @@ from .common import InterventionCommon
 # Europe/Paris is UTC+1 in March: 10:00 in Paris is 09:00 UTC.
 TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 MODEL = "odoo.addons.intervention_request.models.intervention_request_escalation"
+CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 
 
 @tagged("post_install", "-at_install")
@@ -278,7 +279,7 @@ class TestEscalation(InterventionCommon):
             [(0, "fired"), (1, "pending")],
         )
 
-    @mute_logger(MODEL)
+    @mute_logger(MODEL, CRON_LOGGER)
     def test_failure_is_isolated_and_retried(self):
         broken = self._request()
         healthy = self._request()
@@ -297,10 +298,17 @@ class TestEscalation(InterventionCommon):
         )
         self.assertEqual(healthy_row.state, "fired")
         self.assertEqual(broken_row.state, "pending")
-        self.assertEqual(broken_row.attempts, 1)
-        self.assertEqual(broken_row.date_due, datetime(2026, 3, 10, 12, 16))
+        failure = self.env["intervention.cron.failure"].search(
+            [("res_model", "=", broken_row._name), ("res_id", "=", broken_row.id)]
+        )
+        self.assertEqual(failure.attempts, 1)
+        self.assertEqual(failure.date_retry, datetime(2026, 3, 10, 12, 16))
+        self.assertIn("mail server down", failure.last_error)
+        self._run_cron(datetime(2026, 3, 10, 12, 10))
+        self.assertEqual(broken_row.state, "pending", "not before its next try")
         self._run_cron(datetime(2026, 3, 10, 12, 20))
         self.assertEqual(broken_row.state, "fired")
+        self.assertFalse(failure.exists(), "a success clears the failure")
 
     def test_rows_held_by_another_worker_are_skipped(self):
         """A second worker holds one row (try_lock_for_update skips it): this

@@ -48,9 +48,7 @@ CRONS = {
     "close_resolved": "intervention_request.ir_cron_followup_close_resolved",
     "digest": "intervention_request.ir_cron_followup_digest",
 }
-FOLLOWUP_LOGGER = (
-    "odoo.addons.intervention_request.models.intervention_request_followup"
-)
+CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 
 
 @tagged("post_install", "-at_install")
@@ -566,7 +564,7 @@ class TestFollowup(InterventionCommon):
                 autospec=True,
                 side_effect=send_or_fail,
             ),
-            self.assertLogs(FOLLOWUP_LOGGER, "ERROR") as logs,
+            self.assertLogs(CRON_LOGGER, "ERROR") as logs,
         ):
             self._run_cron("reminders", due)
         self.assertIn(broken.name, logs.output[0])
@@ -576,13 +574,16 @@ class TestFollowup(InterventionCommon):
             [1, 0, 1],
         )
         self.assertFalse(self._reminders(broken))
-        self.assertEqual(broken.followup_retry_at, due + timedelta(hours=1))
+        failure = self.env["intervention.cron.failure"].search(
+            [("res_model", "=", broken._name), ("res_id", "=", broken.id)]
+        )
+        self.assertEqual(failure.date_retry, due + timedelta(minutes=15))
         # Retried after the delay, not before; the others are not sent twice.
-        self._run_cron("reminders", due + timedelta(minutes=30))
+        self._run_cron("reminders", due + timedelta(minutes=10))
         self.assertEqual(broken.reminder_count, 0)
-        self._run_cron("reminders", due + timedelta(hours=1))
+        self._run_cron("reminders", due + timedelta(minutes=15))
         self.assertEqual(broken.reminder_count, 1)
-        self.assertFalse(broken.followup_retry_at)
+        self.assertFalse(failure.exists())
         self.assertEqual(len(self._reminders(broken)), 1)
         self.assertEqual(len(self._reminders(first)), 1)
         self.assertEqual(len(self._reminders(last)), 1)

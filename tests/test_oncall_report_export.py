@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 
 import openpyxl
@@ -75,7 +76,7 @@ class TestOncallReport(OncallCommon):
 
     def test_report_on_calendar_without_hours_is_refused(self):
         self.calendar_business.attendance_ids.unlink()
-        with self.assertRaisesRegex(UserError, "no opening in the next 31 days"):
+        with self.assertRaisesRegex(UserError, "has no working time"):
             self._report(
                 partner_id=self.residence.id,
                 contract_id=self.contract_collective.id,
@@ -141,6 +142,49 @@ class TestOncallExport(OncallCommon):
         )
         self.assertEqual(values, csv_rows)
         self.assertTrue(sheet["A1"].font.bold)
+
+    def test_client_text_never_runs_as_a_formula(self):
+        """A8 / G4: the answering service opens the file in a spreadsheet; a
+        client name typed as a formula stays text in both files, phone
+        numbers stay readable."""
+        self.residence.name = '=HYPERLINK("http://evil.example.com","Pins")'
+        self.dupont.street = "@SUM(1+1)"
+        when = datetime(2026, 3, 10, 12)
+        content = self.Export._build_csv(self.company, when).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+        by_phone = {row[2]: row for row in rows[1:]}
+        pins = by_phone["+33 4 50 10 20 30"]
+        self.assertEqual(pins[0], '\'=HYPERLINK("http://evil.example.com","Pins")')
+        self.assertTrue(by_phone["+33 4 50 11 22 33"][1].startswith("'@SUM"))
+        xlsx = self.Export._build_xlsx(self.company, when)
+        with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        self.assertNotIn("<f>", sheet, "no formula cell")
+        values = [
+            cell
+            for row in openpyxl.load_workbook(io.BytesIO(xlsx)).active.iter_rows(
+                values_only=True
+            )
+            for cell in row
+        ]
+        self.assertIn('=HYPERLINK("http://evil.example.com","Pins")', values)
+
+    def test_weekly_file_goes_once_a_week(self):
+        self.company.intervention_oncall_export_email = "desk@answering.example.com"
+        cron = self.env.ref("intervention_request.ir_cron_oncall_export")
+        for when in ("2026-03-09 06:00:00", "2026-03-12 06:00:00"):
+            with freeze_time(when), self.enter_registry_test_mode():
+                cron.method_direct_trigger()
+        mails = self.env["mail.mail"].search(
+            [("email_to", "=", "desk@answering.example.com")]
+        )
+        self.assertEqual(len(mails), 1, "the same week: sent once")
+        with freeze_time("2026-03-16 06:00:00"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        mails = self.env["mail.mail"].search(
+            [("email_to", "=", "desk@answering.example.com")]
+        )
+        self.assertEqual(len(mails), 2, "the next Monday: sent again")
 
     def test_weekly_cron_mails_both_files_to_configured_address(self):
         self.company.intervention_oncall_export_email = "desk@answering.example.com"

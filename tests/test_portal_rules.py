@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from ..tools import portal_export
+from ..tools import spreadsheet
 from .common import InterventionCommon
 
 # 2026-03-14 is a Saturday; the business calendar is Mon-Fri 9-18 Paris.
@@ -274,7 +274,7 @@ class TestPortalRules(InterventionCommon):
         self.assertEqual(rows[0][1], "2026-03-10 11:00", "client's time zone")
         self.assertEqual(rows[0][-1], 0.0, "no resolution target in this policy")
         self.assertEqual(header[-1], "Time Spent (hours)")
-        content = portal_export.to_csv(header, rows).decode("utf-8-sig")
+        content = spreadsheet.to_csv(header, rows).decode("utf-8-sig")
         self.assertIn("'=HYPERLINK", content, "formulas are quoted")
         with self.assertRaises(UserError):
             Request._portal_export_rows(date(2026, 3, 31), date(2026, 3, 1))

@@ -1,2 +1,2 @@
 from . import business_time
-from . import portal_export
+from . import spreadsheet

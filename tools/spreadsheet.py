@@ -1,30 +1,42 @@
-"""Spreadsheet files of the portal export (G4): pure functions from a header
-and rows to CSV or XLSX bytes, no ORM."""
+"""Spreadsheet files (CSV and XLSX) that are safe to open: pure functions
+from a header and rows to bytes, no ORM. Every file the addon hands out goes
+through here: the portal export (G4) and the weekly after-hours clients file
+(A5)."""
 
 import csv
 import io
+import re
 
 import xlsxwriter
 
 # A cell starting with one of these is a formula for spreadsheet programs:
 # quote it so that a client's text cannot run as one (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A number or a phone number ("+33 4 50 10 20 30", "-12.5") cannot call a
+# function or another program: it stays as it is, readable.
+PLAIN_NUMBER = re.compile(r"[+-][\d\s().,/]*")
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+def safe_cell(value):
+    """``value`` with a leading quote when a spreadsheet program would read
+    it as a formula."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
 
-def to_csv(header, rows):
+def to_csv(header, rows, delimiter=","):
     """UTF-8 CSV with a byte-order mark (spreadsheet programs then read the
-    accents right)."""
+    accents right), formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_safe_cell(cell) for cell in header])
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,4 +1,3 @@
-import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,8 +6,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, LockError, UserError
 from odoo.fields import Command, Domain
-
-_logger = logging.getLogger(__name__)
 
 FINANCE_GROUP = "intervention_request.group_intervention_finance"
 
@@ -88,59 +85,65 @@ class InterventionComplianceStatement(models.Model):
         in force then.
 
         Safe to run again and on two workers: a contract is due only while
-        its statement of the month is not sent; contracts are taken with
-        ``try_lock_for_update`` (another worker's are skipped) and each is
-        handled in a savepoint, so one bad contract is logged and retried on
-        the next run without stopping the others. Running daily catches up
-        a day the server was down.
+        its statement of the month is not sent (the sent state is the marker,
+        the unique (contract, month) index backs it); contracts are taken
+        with ``try_lock_for_update`` (another worker's are skipped and the
+        action runs again shortly) and checked again once locked. Each
+        contract goes through ``intervention.cron.failure._run_each``: one
+        savepoint per contract, a failure is logged, retried with the
+        addon's retry policy and set aside for a manager after repeated
+        failures, never stopping the others. Running daily catches up a day
+        the server was down.
         """
         Contract = self.env["intervention.contract"]
+        Failure = self.env["intervention.cron.failure"]
+        now = fields.Datetime.now()
         done = remaining = 0
         for company in self.env["res.company"].search([]):
             today = fields.Datetime.context_timestamp(
-                self.with_context(tz=company.resource_calendar_id.tz or "UTC"),
-                fields.Datetime.now(),
+                self.with_context(tz=company.resource_calendar_id.tz or "UTC"), now
             ).date()
             month_start = today.replace(day=1)
             if today < self._first_business_day(company, month_start):
                 continue
             period_start = month_start - relativedelta(months=1)
-            domain = self._due_contracts_domain(company, period_start)
+            domain = self._due_contracts_domain(
+                company, period_start
+            ) & Failure._blocked_domain("compliance_statements", Contract._name, now)
             contracts = Contract.search(domain, limit=batch_size)
-            contracts = contracts.try_lock_for_update(allow_referencing=True)
-            for contract in contracts:
-                done += self._send_monthly_one(contract, period_start)
-            remaining += Contract.search_count(domain) - len(contracts)
+            locked = contracts.try_lock_for_update(allow_referencing=True)
+            locked.invalidate_recordset()
+            still_due = Contract.search(domain & Domain("id", "in", locked.ids))
+            done += len(
+                Failure._run_each(
+                    "compliance_statements",
+                    still_due,
+                    lambda contract, start=period_start: self._send_monthly_one(
+                        contract, start
+                    ),
+                    now=now,
+                    skipped=len(contracts - locked),
+                )
+            )
+            remaining += Contract.search_count(domain)
         self.env["ir.cron"]._commit_progress(done, remaining=max(remaining, 0))
 
     @api.model
     def _send_monthly_one(self, contract, period_start):
         """Build (or refresh while draft) and send one contract's statement
-        in a savepoint; returns 1 when sent, 0 when it failed."""
-        try:
-            with self.env.cr.savepoint():
-                statement = self.search(
-                    [
-                        ("contract_id", "=", contract.id),
-                        ("period_start", "=", period_start),
-                    ]
-                )
-                if not statement:
-                    statement = self.create(
-                        {"contract_id": contract.id, "period_start": period_start}
-                    )
-                elif statement.state == "draft" and not statement.credit_note_ids:
-                    statement._compute_figures()
-                if statement.state == "draft":
-                    statement._send_statements()
-            return 1
-        except Exception:
-            _logger.exception(
-                "Compliance statement of %s for %s not sent",
-                contract.name,
-                period_start,
+        of the month starting on ``period_start``."""
+        statement = self.search(
+            [("contract_id", "=", contract.id), ("period_start", "=", period_start)]
+        )
+        if not statement:
+            statement = self.create(
+                {"contract_id": contract.id, "period_start": period_start}
             )
-            return 0
+        elif statement.state == "draft" and not statement.credit_note_ids:
+            statement._compute_figures()
+        if statement.state == "draft":
+            statement._send_statements()
+        return statement
 
     # ------------------------------------------------------------------
     # Credit note

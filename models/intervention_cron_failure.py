@@ -19,6 +19,7 @@ CRON_JOBS = {
     "oncall_escalation": "intervention_request.ir_cron_oncall_escalation",
     "oncall_gaps": "intervention_request.ir_cron_oncall_gaps",
     "oncall_export": "intervention_request.ir_cron_oncall_export",
+    "compliance_statements": "intervention_request.ir_cron_compliance_statements",
 }
 CRON_JOB_LABELS = [
     ("contract_expiry", "Expire ended contracts"),
@@ -31,6 +32,7 @@ CRON_JOB_LABELS = [
     ("oncall_escalation", "After-hours call escalation"),
     ("oncall_gaps", "On-call coverage gaps"),
     ("oncall_export", "Weekly after-hours clients file"),
+    ("compliance_statements", "Monthly compliance statements"),
 ]
 # One retry policy for every scheduled action: a record that fails is tried
 # again RETRY_DELAY later (its scheduled action is triggered then), at most

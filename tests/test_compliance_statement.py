@@ -524,8 +524,7 @@ class TestComplianceStatement(InterventionBillingCommon):
         with (
             patch.object(type(self.Statement), "_compute_figures", compute),
             mute_logger(
-                "odoo.addons.intervention_request.models."
-                "intervention_compliance_statement_delivery"
+                "odoo.addons.intervention_request.models.intervention_cron_failure"
             ),
         ):
             self._run_statement_cron(STATEMENT_TIME)

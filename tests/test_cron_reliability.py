@@ -41,6 +41,7 @@ class TestCronReliability(OncallCommon):
         "oncall_escalation": "_scenario_oncall_escalation",
         "oncall_gaps": "_scenario_oncall_gaps",
         "oncall_export": "_scenario_oncall_export",
+        "compliance_statements": "_scenario_compliance_statements",
     }
 
     @classmethod
@@ -317,6 +318,27 @@ class TestCronReliability(OncallCommon):
             "_send_weekly",
             lambda company: self.env["mail.mail"].search_count(
                 [("email_to", "=", company.intervention_oncall_export_email)]
+            ),
+        )
+
+    def _scenario_compliance_statements(self):
+        """Three contracts in force in February 2026; Monday 2 March, the
+        first business day, each gets its February statement sent."""
+        contracts = self.env["intervention.contract"].concat(
+            *(self._create_contract(self.client) for _index in range(3))
+        )
+        Statement = self.env["intervention.compliance.statement"]
+        return (
+            contracts,
+            datetime(2026, 3, 2, 8, 0),
+            type(Statement),
+            "_send_monthly_one",
+            lambda contract: Statement.search_count(
+                [
+                    ("contract_id", "=", contract.id),
+                    ("period_start", "=", date(2026, 2, 1)),
+                    ("state", "=", "sent"),
+                ]
             ),
         )
 

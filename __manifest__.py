@@ -65,6 +65,7 @@
         "views/intervention_oncall_menus.xml",
         "security/intervention_portal_security.xml",
         "views/intervention_request_portal_templates.xml",
+        "views/intervention_request_portal_report_templates.xml",
         "views/res_config_settings_portal_views.xml",
         "views/intervention_request_portal_views.xml",
     ],

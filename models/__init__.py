@@ -50,3 +50,4 @@ from . import intervention_request_portal
 from . import intervention_request_portal_actions
 from . import intervention_request_knowledge
 from . import intervention_request_report
+from . import ir_actions_report

@@ -128,6 +128,25 @@ ensure_chromium() {
     fi
 }
 
+# --- PDF reports ------------------------------------------------------------------
+# Odoo prints reports as PDF with wkhtmltopdf (without it, Print shows HTML).
+# Debian's build (0.12.6, Qt not patched) draws web fonts as shapes: the
+# intervention report uses installed fonts instead (fonts-liberation).
+ensure_wkhtmltopdf() {
+    if command -v wkhtmltopdf >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q LiberationSans; then
+        say "wkhtmltopdf found ($(wkhtmltopdf --version 2>/dev/null | head -n 1))"
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Debian's wkhtmltopdf and fonts-liberation (PDF reports need them)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf fonts-liberation >/dev/null; } ||
+            die "apt-get could not install wkhtmltopdf." "Install wkhtmltopdf 0.12.x and fonts-liberation by hand."
+    else
+        die "wkhtmltopdf is missing: Odoo prints PDF reports with it." \
+            "Debian: sudo apt-get install wkhtmltopdf fonts-liberation"
+    fi
+}
+
 # --- PostgreSQL ------------------------------------------------------------------
 pg_superuser_psql() {
     # Run psql as a PostgreSQL superuser: over TCP as "postgres" (trust auth),
@@ -202,6 +221,7 @@ prepare_all() {
     ensure_odoo_src
     ensure_venv
     ensure_chromium
+    ensure_wkhtmltopdf
     ensure_postgres
     ensure_config
 }

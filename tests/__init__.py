@@ -23,5 +23,6 @@ from . import test_portal
 from . import test_portal_rules
 from . import test_portal_tour
 from . import test_report
+from . import test_report_pdf
 from . import test_sla_report
 from . import test_knowledge

@@ -26,3 +26,4 @@ from . import test_report
 from . import test_report_pdf
 from . import test_sla_report
 from . import test_knowledge
+from . import test_module_description

@@ -219,6 +219,26 @@ class InterventionPortal(CustomerPortal):
             attachment.generate_access_token()
         return self._intervention_page(intervention, access_token, **kw)
 
+    @http.route(
+        "/my/interventions/<int:request_id>/report",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_intervention_report(self, request_id, access_token=None, **kw):
+        """The intervention report as a PDF file (Odoo's ``_show_report``, as
+        sale and project do), for the client who may read the request."""
+        intervention = self._intervention_check(request_id, access_token)
+        if intervention is None:
+            raise request.not_found()
+        return self._show_report(
+            model=intervention,
+            report_type="pdf",
+            report_ref="intervention_request.action_report_intervention_request",
+            download=True,
+        )
+
     def _intervention_action(self, request_id, access_token, method, *args):
         """Run a client action on a request the user may access, then show
         the request (with the refusal when the action was refused)."""

@@ -63,3 +63,4 @@ from . import intervention_compliance_statement_breach
 from . import intervention_compliance_statement_freeze
 from . import intervention_compliance_statement_delivery
 from . import account_move_compliance
+from . import ir_actions_report

@@ -10,6 +10,11 @@ class InterventionRequest(models.Model):
 
     _inherit = "intervention.request"
 
+    def _get_report_base_filename(self):
+        """Name of the PDF the portal downloads (portal's _show_report)."""
+        self.ensure_one()
+        return self.env._("Intervention Report - %s", self.name)
+
     def _report_tz(self):
         """Time zone the report's dates are printed in: the request's
         calendar, so the client reads the times of the contract."""

@@ -20,6 +20,9 @@ IR_HTTP_PORT="${IR_HTTP_PORT:-8069}"
 INSTANCE_DIR="$IR_HOME/checkouts/$(printf '%s' "$REPO_DIR" | sha1sum | cut -c1-12)"
 ODOO_CONF="$INSTANCE_DIR/odoo.conf"
 ADDONS_LINK_DIR="$INSTANCE_DIR/addons"
+# What the installers (pip, apt-get, npm) and Odoo's installation print goes
+# here, not to the terminal: one line per step there, details in this file.
+SETUP_LOG="${IR_SETUP_LOG:-$IR_HOME/setup.log}"
 export PGHOST PGPORT
 
 say() { printf '==> %s\n' "$*"; }
@@ -27,6 +30,22 @@ die() {
     printf '\nERROR: %s\n' "$1" >&2
     [ $# -gt 1 ] && printf '       %s\n' "${@:2}" >&2
     exit 1
+}
+
+# logged COMMAND...: runs COMMAND with its output appended to $SETUP_LOG;
+# returns its exit code. On failure, `die_logged` shows the log's end.
+logged() {
+    mkdir -p "$(dirname "$SETUP_LOG")"
+    printf '\n### %s: %s\n' "$(date '+%F %T')" "$*" >>"$SETUP_LOG"
+    "$@" >>"$SETUP_LOG" 2>&1 </dev/null
+}
+die_logged() {
+    printf '\n--- last lines of %s ---\n' "$SETUP_LOG" >&2
+    tail -n 15 "$SETUP_LOG" >&2
+    die "$1" "Details: $SETUP_LOG" "${@:2}"
+}
+apt_install() {
+    logged apt-get update -q && DEBIAN_FRONTEND=noninteractive logged apt-get install -y -q "$@"
 }
 
 # --- Python ------------------------------------------------------------------
@@ -62,8 +81,8 @@ ensure_odoo_src() {
         "Install git, or put an Odoo 19.0 source tree there (or set ODOO_SRC)."
     say "No Odoo source in $ODOO_SRC: cloning odoo/odoo branch 19.0 (shallow)"
     mkdir -p "$(dirname "$ODOO_SRC")"
-    if ! git clone --quiet --depth 1 --branch 19.0 https://github.com/odoo/odoo.git "$ODOO_SRC"; then
-        die "Could not clone Odoo 19.0 into $ODOO_SRC (no network?)." \
+    if ! logged git clone --quiet --depth 1 --branch 19.0 https://github.com/odoo/odoo.git "$ODOO_SRC"; then
+        die_logged "Could not clone Odoo 19.0 into $ODOO_SRC (no network?)." \
             "Put an Odoo 19.0 source tree there by hand, or set ODOO_SRC to one."
     fi
 }
@@ -90,7 +109,7 @@ ensure_venv() {
     find_python
     if [ ! -x "$VENV/bin/python" ]; then
         say "Creating the virtualenv $VENV"
-        "$PYTHON" -m venv "$VENV" || die "Could not create a virtualenv with $PYTHON." \
+        logged "$PYTHON" -m venv "$VENV" || die_logged "Could not create a virtualenv with $PYTHON." \
             "Debian: apt-get install python3-venv."
     fi
     local req stamp want
@@ -102,13 +121,14 @@ ensure_venv() {
         return 0
     fi
     say "Installing Odoo's requirements in $VENV (a few minutes the first time)"
-    "$VENV/bin/pip" install --quiet --upgrade pip wheel setuptools >/dev/null ||
-        die "pip could not reach a package index." "Check the network or your pip configuration."
-    "$VENV/bin/pip" install --quiet -r "$req" || die "Installing Odoo's requirements failed (see pip's message above)." \
+    local pip=(logged env PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/pip" install --progress-bar off)
+    "${pip[@]}" --upgrade pip wheel setuptools ||
+        die_logged "pip could not reach a package index." "Check the network or your pip configuration."
+    "${pip[@]}" -r "$req" || die_logged "Installing Odoo's requirements failed." \
         "Debian needs: apt-get install python3-dev libpq-dev build-essential."
-    "$VENV/bin/pip" install --quiet -r "$REPO_DIR/scripts/requirements-dev.txt" ||
-        die "Installing the development tools failed (see pip's message above)."
-    "$VENV/bin/pip" install --quiet --no-deps -e "$ODOO_SRC" || die "pip install -e $ODOO_SRC failed."
+    "${pip[@]}" -r "$REPO_DIR/scripts/requirements-dev.txt" ||
+        die_logged "Installing the development tools failed."
+    "${pip[@]}" --no-deps -e "$ODOO_SRC" || die_logged "pip install -e $ODOO_SRC failed."
     printf '%s' "$want" >"$stamp"
 }
 
@@ -120,12 +140,56 @@ ensure_chromium() {
     fi
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "Installing Debian's chromium (browser tours need it)"
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
-            die "apt-get could not install chromium." "Install a Chromium or Chrome, or set ODOO_BROWSER_BIN."
+        apt_install chromium ||
+            die_logged "apt-get could not install chromium." "Install a Chromium or Chrome, or set ODOO_BROWSER_BIN."
     else
         die "No Chromium found: the browser tours need one." \
             "Debian: sudo apt-get install chromium (or set ODOO_BROWSER_BIN to a Chrome binary)."
     fi
+}
+
+# --- PDF reports ------------------------------------------------------------------
+# Odoo prints reports as PDF with wkhtmltopdf (without it, Print shows HTML).
+# Debian's build (0.12.6, Qt not patched) draws web fonts as shapes: the
+# intervention report uses installed fonts instead (fonts-liberation).
+ensure_wkhtmltopdf() {
+    if command -v wkhtmltopdf >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q LiberationSans; then
+        say "wkhtmltopdf found ($(wkhtmltopdf --version 2>/dev/null | head -n 1))"
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Debian's wkhtmltopdf and fonts-liberation (PDF reports need them)"
+        apt_install wkhtmltopdf fonts-liberation ||
+            die_logged "apt-get could not install wkhtmltopdf." "Install wkhtmltopdf 0.12.x and fonts-liberation by hand."
+    else
+        die "wkhtmltopdf is missing: Odoo prints PDF reports with it." \
+            "Debian: sudo apt-get install wkhtmltopdf fonts-liberation"
+    fi
+}
+
+# --- Formatter (pre-commit's prettier hook) ---------------------------------------
+# Prettier and its XML plugin, pinned as in OCA's 19.0 template, from npm into
+# $IR_HOME/node (scripts/prettier.sh runs them).
+PRETTIER_PACKAGES=(prettier@3.6.2 @prettier/plugin-xml@3.4.2)
+ensure_prettier() {
+    local node_dir="$IR_HOME/node" want="${PRETTIER_PACKAGES[*]}"
+    if [ -x "$node_dir/node_modules/.bin/prettier" ] && [ "$(cat "$node_dir/.ir-installed" 2>/dev/null)" = "$want" ]; then
+        say "prettier up to date ($node_dir)"
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            say "Installing Debian's npm (the XML formatter needs it)"
+            apt_install npm || die_logged "apt-get could not install npm."
+        else
+            die "npm is missing: the XML formatter (prettier) comes from npm." "Debian: sudo apt-get install npm"
+        fi
+    fi
+    say "Installing prettier and its XML plugin from npm in $node_dir"
+    mkdir -p "$node_dir"
+    logged npm install --prefix "$node_dir" --no-audit --no-fund --loglevel=warn "${PRETTIER_PACKAGES[@]}" ||
+        die_logged "npm could not install ${PRETTIER_PACKAGES[*]}."
+    printf '%s' "$want" >"$node_dir/.ir-installed"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------
@@ -202,6 +266,8 @@ prepare_all() {
     ensure_odoo_src
     ensure_venv
     ensure_chromium
+    ensure_wkhtmltopdf
+    ensure_prettier
     ensure_postgres
     ensure_config
 }
@@ -211,8 +277,7 @@ ensure_gettext() {
     command -v msgmerge >/dev/null 2>&1 && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "Installing Debian's gettext (translation checks need msgmerge)"
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } ||
-            die "apt-get could not install gettext."
+        apt_install gettext || die_logged "apt-get could not install gettext."
     else
         die "msgmerge is missing: the translation tools need GNU gettext." \
             "Debian: sudo apt-get install gettext"

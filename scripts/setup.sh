@@ -10,13 +10,15 @@
 # default ~/.local/share/intervention_request), IR_DB (default
 # intervention_demo), IR_DB_USER (default odoo_ir), IR_HTTP_PORT (8069),
 # PGHOST / PGPORT (127.0.0.1:5432).
+# It prints one line per step; what the installers and Odoo print goes to
+# $IR_HOME/setup.log, which the message names when a step fails.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 start=1
 for arg in "$@"; do
     case "$arg" in
     --no-start) start=0 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "Unknown option: $arg" "Usage: scripts/setup.sh [--no-start]" ;;
     esac
 done
@@ -27,12 +29,12 @@ prepare_all
 ODOO=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF")
 if db_exists "$IR_DB"; then
     say "Updating the addon in the database $IR_DB"
-    "${ODOO[@]}" -d "$IR_DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn ||
-        die "Updating $ADDON_NAME in $IR_DB failed (see the log above)."
+    logged "${ODOO[@]}" -d "$IR_DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn ||
+        die_logged "Updating $ADDON_NAME in $IR_DB failed."
 else
     say "Creating the database $IR_DB with $ADDON_NAME and its demo data (about a minute)"
-    "${ODOO[@]}" -d "$IR_DB" -i "$ADDON_NAME" --with-demo --stop-after-init --log-level=warn ||
-        die "Installing $ADDON_NAME in $IR_DB failed (see the log above)."
+    logged "${ODOO[@]}" -d "$IR_DB" -i "$ADDON_NAME" --with-demo --stop-after-init --log-level=warn ||
+        die_logged "Installing $ADDON_NAME in $IR_DB failed."
 fi
 
 cat <<MSG
@@ -40,7 +42,8 @@ cat <<MSG
   Odoo is starting on http://127.0.0.1:$IR_HTTP_PORT/odoo
   Database: $IR_DB      Log in: admin / admin
   Demo field technician: demo / demo
+  Server log: $IR_HOME/odoo.log
   Stop with Ctrl+C; run this command again to start it again.
 
 MSG
-exec "${ODOO[@]}" -d "$IR_DB" --db-filter="^$IR_DB\$"
+exec "${ODOO[@]}" -d "$IR_DB" --db-filter="^$IR_DB\$" --logfile="$IR_HOME/odoo.log"

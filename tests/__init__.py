@@ -23,6 +23,7 @@ from . import test_portal
 from . import test_portal_rules
 from . import test_portal_tour
 from . import test_report
+from . import test_report_pdf
 from . import test_sla_report
 from . import test_knowledge
 from . import test_portal_procedures
@@ -36,3 +37,4 @@ from . import test_compliance_statement
 from . import test_compliance_portal
 from . import test_cron_reliability
 from . import test_calendar_horizon
+from . import test_module_description

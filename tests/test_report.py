@@ -1,15 +1,23 @@
+import io
 from datetime import datetime
 
 from freezegun import freeze_time
 from lxml import html
 
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import InterventionCommon
 
 # Europe/Paris is UTC+1 in March: 10:00 in Paris is 09:00 UTC.
 TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 REPORT = "intervention_request.action_report_intervention_request"
+
+
+def pdf_text(content):
+    """The text of a PDF, whitespace collapsed."""
+    reader = PdfFileReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 @tagged("post_install", "-at_install")
@@ -184,22 +192,25 @@ class TestInterventionReport(InterventionCommon):
         )
 
     def test_pdf_rendering(self):
-        """A real PDF where wkhtmltopdf is installed; else the HTML Odoo
-        renders in its place under test, with the same content."""
+        """A real PDF from wkhtmltopdf (the set-up installs it): Odoo renders
+        HTML instead under test unless forced, so force it and read the text
+        back from the PDF."""
         request = self._handled_request()
         Report = self.env["ir.actions.report"]
-        if Report.get_wkhtmltopdf_state() == "ok":
-            with self.allow_pdf_render():
-                content, kind = Report.with_context(
-                    force_report_rendering=True
-                )._render_qweb_pdf(REPORT, request.ids)
-            self.assertEqual(kind, "pdf")
-            self.assertTrue(content.startswith(b"%PDF"))
-        else:
-            content, kind = Report._render_qweb_pdf(REPORT, request.ids)
-            self.assertEqual(kind, "html")
-            self.assertIn(request.name, content.decode())
-            self.assertIn("Faulty power supply unit", content.decode())
+        self.assertEqual(Report.get_wkhtmltopdf_state(), "ok", "wkhtmltopdf missing")
+        with self.allow_pdf_render():
+            content, kind = Report.with_context(
+                force_report_rendering=True
+            )._render_qweb_pdf(REPORT, request.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
+        text = pdf_text(content)
+        self.assertIn(f"Intervention Report {request.name}", text)
+        self.assertIn("Client: Horizon Logistique", text)
+        self.assertIn("Cause: Faulty power supply unit", text)
+        self.assertIn("Power supply unit replaced, BIOS reset.", text)
+        # The company's header and footer (web.external_layout) are there too.
+        self.assertIn(self.env.company.name, text)
 
     def test_unresolved_request_says_so(self):
         with freeze_time(TUESDAY_10H):

@@ -85,6 +85,11 @@ LAST_DATE_FIELDS = {
     "cancelled": "date_closed",
     "rejected": "date_closed",
 }
+# Context key set on the request the mail gateway's ``message_new`` returns:
+# the gateway posts the incoming e-mail on it next, and the intake answers
+# follow that post (here, not in the mail model's file: importing that file
+# from another model file would change the order of the model's classes).
+INTAKE_CONTEXT_KEY = "intervention_email_intake"
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
 
 CANCEL_REASONS = [

@@ -90,6 +90,16 @@ LAST_DATE_FIELDS = {
 # follow that post (here, not in the mail model's file: importing that file
 # from another model file would change the order of the model's classes).
 INTAKE_CONTEXT_KEY = "intervention_email_intake"
+# Dates only the transitions write (at the instant of the move, so in order
+# and never in the future); users, RPC clients and imports may not.
+STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
+    LAST_DATE_FIELDS.values()
+)
+# Context key letting data loading (demo history, migrations) backdate them.
+HISTORY_CONTEXT_KEY = "intervention_history_import"
+# Context key for a reception dated by the application itself in the future
+# (an after-hours report is received the next business morning).
+FUTURE_RECEPTION_CONTEXT_KEY = "intervention_future_reception"
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
 
 CANCEL_REASONS = [

@@ -25,3 +25,5 @@ from . import test_portal_tour
 from . import test_report
 from . import test_sla_report
 from . import test_knowledge
+from . import test_records
+from . import test_external_api

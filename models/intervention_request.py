@@ -193,7 +193,7 @@ class InterventionRequest(models.Model):
     site_id = fields.Many2one(
         "res.partner",
         domain="[('id', 'child_of', partner_id)]",
-        compute="_compute_client_scope",
+        compute="_compute_site_id",
         store=True,
         readonly=False,
     )
@@ -202,7 +202,7 @@ class InterventionRequest(models.Model):
         check_company=True,
         string="Equipment / Software",
         domain="[('partner_id', '=', partner_id)]",
-        compute="_compute_client_scope",
+        compute="_compute_equipment_id",
         store=True,
         readonly=False,
     )
@@ -429,14 +429,21 @@ class InterventionRequest(models.Model):
             if request.requester_id:
                 request.partner_id = request.requester_id.commercial_partner_id
 
+    # Two computes, not one: a write giving one of them keeps the other
+    # recomputed (a compute shared with a written field would be skipped).
     @api.depends("partner_id")
-    def _compute_client_scope(self):
-        """A site or asset of another client never stays on the request:
-        changing the requester or the client keeps them only when they
-        belong to the new client (see ``_check_scope_of_client``)."""
+    def _compute_site_id(self):
+        """A site of another client never stays on the request: changing the
+        requester or the client keeps it only when it belongs to the new
+        client (see ``_check_scope_of_client``)."""
         for request in self:
             if request.site_id and not request._belongs_to_client(request.site_id):
                 request.site_id = False
+
+    @api.depends("partner_id")
+    def _compute_equipment_id(self):
+        """Same as the site, for the asset."""
+        for request in self:
             if request.equipment_id and not request._belongs_to_client(
                 request.equipment_id.partner_id
             ):

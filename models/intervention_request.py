@@ -8,7 +8,6 @@ from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
 from .request_lifecycle import (
     CANCEL_REASONS,
-    FUTURE_RECEPTION_CONTEXT_KEY,
     HISTORY_CONTEXT_KEY,
     STAMPED_DATE_FIELDS,
     STATES,
@@ -323,7 +322,7 @@ class InterventionRequest(models.Model):
 
         - the dates the transitions stamp (acknowledged, qualified, resolved,
           closed...): only a move writes them, at its instant;
-        - a reception date in the future, or that is no date."""
+        - a reception date that is no date."""
         stamped = STAMPED_DATE_FIELDS.intersection(vals)
         if stamped and not self.env.context.get(HISTORY_CONTEXT_KEY):
             raise UserError(
@@ -346,12 +345,6 @@ class InterventionRequest(models.Model):
                         "%(value)r is not a reception date.",
                         value=vals["date_received"],
                     )
-                )
-            if received > fields.Datetime.now() and not self.env.context.get(
-                FUTURE_RECEPTION_CONTEXT_KEY
-            ):
-                raise ValidationError(
-                    self.env._("A request cannot be received in the future.")
                 )
 
     @api.model

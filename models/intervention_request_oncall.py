@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import business_time
-from .request_lifecycle import FUTURE_RECEPTION_CONTEXT_KEY
 
 
 class InterventionRequest(models.Model):
@@ -60,8 +59,7 @@ class InterventionRequest(models.Model):
             )
             if not self.user_id:
                 vals["user_id"] = technician.id
-        # The next business morning may still be ahead.
-        self.with_context(**{FUTURE_RECEPTION_CONTEXT_KEY: True}).write(vals)
+        self.write(vals)
         self.message_post(
             body=self.env._(
                 "After-hours report of %(technician)s: %(report)s",

@@ -97,9 +97,6 @@ STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
 )
 # Context key letting data loading (demo history, migrations) backdate them.
 HISTORY_CONTEXT_KEY = "intervention_history_import"
-# Context key for a reception dated by the application itself in the future
-# (an after-hours report is received the next business morning).
-FUTURE_RECEPTION_CONTEXT_KEY = "intervention_future_reception"
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
 
 CANCEL_REASONS = [

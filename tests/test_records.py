@@ -1,7 +1,3 @@
-from datetime import datetime
-
-from freezegun import freeze_time
-
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -100,15 +96,3 @@ class TestRecordConsistency(InterventionCommon):
             self.env.cr.savepoint(),
         ):
             self._create_request(site_id=self.site_b.id)
-
-    def test_reception_date_not_in_the_future(self):
-        with freeze_time("2026-03-10 10:00:00"):
-            with self.assertRaisesRegex(ValidationError, "in the future"):
-                self._create_request(date_received=datetime(2026, 3, 10, 10, 1))
-            request = self._create_request(date_received=datetime(2026, 3, 10, 10, 0))
-            with (
-                self.assertRaisesRegex(ValidationError, "in the future"),
-                self.env.cr.savepoint(),
-            ):
-                request.date_received = datetime(2026, 3, 11, 9, 0)
-        self.assertEqual(request.date_received, datetime(2026, 3, 10, 10, 0))

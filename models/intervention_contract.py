@@ -6,13 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import format_date
 
 from ..tools import business_time
-
-CONTRACT_STATES = [
-    ("draft", "Draft"),
-    ("active", "Active"),
-    ("expired", "Expired"),
-    ("terminated", "Terminated"),
-]
+from .contract_lifecycle import CONTRACT_STATES, CONTRACT_TRANSITIONS
 
 COVERAGE_TYPES = [
     ("business", "Business hours only"),
@@ -223,6 +217,10 @@ class InterventionContract(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft":
+                raise UserError(
+                    self.env._("A contract is created as Draft, then activated.")
+                )
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))
@@ -234,6 +232,8 @@ class InterventionContract(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "state" in vals:
+            self._check_state_transition(vals["state"], vals)
         result = super().write(vals)
         clock_fields = {
             "sla_policy_id",
@@ -250,6 +250,50 @@ class InterventionContract(models.Model):
                 ]
             )._sla_sync()
         return result
+
+    def _check_state_transition(self, target, vals):
+        """Raise a UserError unless every contract of ``self`` may move to
+        ``target`` (``CONTRACT_TRANSITIONS``; rewriting the current state is
+        no move). Expiring needs an end date already passed; terminating
+        needs an end date no later than today (see ``action_terminate``)."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        if target not in labels:
+            raise UserError(
+                self.env._("Unknown contract state: %(state)s.", state=target)
+            )
+        moving = self.filtered(lambda c: c.state != target)
+        illegal = moving.filtered(lambda c: target not in CONTRACT_TRANSITIONS[c.state])
+        if illegal:
+            raise UserError(
+                self.env._(
+                    "%(contracts)s cannot move to %(target)s from its current state "
+                    "(%(states)s).",
+                    contracts=", ".join(illegal.mapped("name")),
+                    target=labels[target],
+                    states=", ".join(
+                        sorted({labels[s] for s in illegal.mapped("state")})
+                    ),
+                )
+            )
+        today = fields.Date.context_today(self)
+        for contract in moving.filtered(lambda c: target in ("expired", "terminated")):
+            end = fields.Date.to_date(vals.get("date_end", contract.date_end))
+            start = fields.Date.to_date(vals.get("date_start", contract.date_start))
+            # Terminated: ended today at the latest (or at its start, for a
+            # contract that had not begun). Expired: its end date has passed.
+            if target == "terminated":
+                refused = not end or end > max(today, start)
+            else:
+                refused = not end or end >= today
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "Contract %(contract)s cannot be %(target)s: its end date "
+                        "has not come.",
+                        contract=contract.name,
+                        target=labels[target].lower(),
+                    )
+                )
 
     def _compute_request_count(self):
         counts = dict(
@@ -294,6 +338,32 @@ class InterventionContract(models.Model):
                         company=contract.partner_id.commercial_partner_id.display_name,
                         contact=contract.partner_id.display_name,
                     )
+                )
+
+    @api.constrains(
+        "hourly_rate", "time_unit_rate", "oncall_hourly_rate", "time_unit_minutes"
+    )
+    def _check_rates(self):
+        """Rates are not negative and a time unit lasts at least a minute
+        (clear errors for RPC clients before the database's own check)."""
+        for contract in self:
+            if (
+                min(
+                    contract.hourly_rate,
+                    contract.time_unit_rate,
+                    contract.oncall_hourly_rate,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The rates of contract %(contract)s cannot be negative.",
+                        contract=contract.name,
+                    )
+                )
+            if contract.time_unit_minutes <= 0:
+                raise ValidationError(
+                    self.env._("A time unit must last at least one minute.")
                 )
 
     @api.constrains("coverage_type", "coverage_calendar_id")
@@ -342,6 +412,7 @@ class InterventionContract(models.Model):
                 )
             )
         self.write({"state": "active"})
+        return True
 
     def action_terminate(self):
         not_active = self.filtered(lambda c: c.state != "active")
@@ -358,11 +429,13 @@ class InterventionContract(models.Model):
             contract.write(
                 {"state": "terminated", "date_end": max(end, contract.date_start)}
             )
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda c: c.state in ("expired", "terminated")).write(
             {"state": "draft"}
         )
+        return True
 
     @api.model
     def _cron_expire_contracts(self, batch_size=500):

@@ -6,7 +6,12 @@ from odoo.tools import SQL, html2plaintext
 
 from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
-from .request_lifecycle import CANCEL_REASONS, STATES
+from .request_lifecycle import (
+    CANCEL_REASONS,
+    HISTORY_CONTEXT_KEY,
+    STAMPED_DATE_FIELDS,
+    STATES,
+)
 
 BILLABLE_CAUSES = [
     ("out_of_contract", "Out of contract"),
@@ -184,12 +189,21 @@ class InterventionRequest(models.Model):
     requester_email = fields.Char(
         compute="_compute_requester_contact", store=True, readonly=False
     )
-    site_id = fields.Many2one("res.partner", domain="[('id', 'child_of', partner_id)]")
+    site_id = fields.Many2one(
+        "res.partner",
+        domain="[('id', 'child_of', partner_id)]",
+        compute="_compute_site_id",
+        store=True,
+        readonly=False,
+    )
     equipment_id = fields.Many2one(
         "intervention.equipment",
         check_company=True,
         string="Equipment / Software",
         domain="[('partner_id', '=', partner_id)]",
+        compute="_compute_equipment_id",
+        store=True,
+        readonly=False,
     )
     product_id = fields.Many2one("intervention.product", check_company=True)
     component_id = fields.Many2one(
@@ -285,6 +299,7 @@ class InterventionRequest(models.Model):
     def create(self, vals_list):
         self._assign_references(vals_list)
         for vals in vals_list:
+            self._check_input_values(vals)
             if vals.get("state", "new") != "new":
                 raise UserError(
                     self.env._(
@@ -298,6 +313,39 @@ class InterventionRequest(models.Model):
                     .support_level
                 )
         return super().create(vals_list)
+
+    @api.model
+    def _check_input_values(self, vals):
+        """Refuse values no user, RPC client or import may write, with a
+        clear message (called by ``create`` and the workflow's ``write``,
+        before the transitions add their own stamps):
+
+        - the dates the transitions stamp (acknowledged, qualified, resolved,
+          closed...): only a move writes them, at its instant;
+        - a reception date that is no date."""
+        stamped = STAMPED_DATE_FIELDS.intersection(vals)
+        if stamped and not self.env.context.get(HISTORY_CONTEXT_KEY):
+            raise UserError(
+                self.env._(
+                    "%(fields)s: these dates are set by the request's lifecycle "
+                    "when it moves (use its buttons or actions), not written.",
+                    fields=", ".join(
+                        sorted(self._fields[fname].string for fname in stamped)
+                    ),
+                )
+            )
+        if vals.get("date_received"):
+            try:
+                received = fields.Datetime.to_datetime(vals["date_received"])
+            except (TypeError, ValueError):
+                received = None
+            if not received:
+                raise ValidationError(
+                    self.env._(
+                        "%(value)r is not a reception date.",
+                        value=vals["date_received"],
+                    )
+                )
 
     @api.model
     def _assign_references(self, vals_list):
@@ -373,6 +421,32 @@ class InterventionRequest(models.Model):
         for request in self:
             if request.requester_id:
                 request.partner_id = request.requester_id.commercial_partner_id
+
+    # Two computes, not one: a write giving one of them keeps the other
+    # recomputed (a compute shared with a written field would be skipped).
+    @api.depends("partner_id")
+    def _compute_site_id(self):
+        """A site of another client never stays on the request: changing the
+        requester or the client keeps it only when it belongs to the new
+        client (see ``_check_scope_of_client``)."""
+        for request in self:
+            if request.site_id and not request._belongs_to_client(request.site_id):
+                request.site_id = False
+
+    @api.depends("partner_id")
+    def _compute_equipment_id(self):
+        """Same as the site, for the asset."""
+        for request in self:
+            if request.equipment_id and not request._belongs_to_client(
+                request.equipment_id.partner_id
+            ):
+                request.equipment_id = False
+
+    def _belongs_to_client(self, partner):
+        self.ensure_one()
+        return bool(self.partner_id) and (
+            partner.commercial_partner_id == self.partner_id
+        )
 
     @api.depends("partner_id", "date_received")
     def _compute_contract_id(self):
@@ -600,6 +674,32 @@ class InterventionRequest(models.Model):
                         "client of request %(request)s.",
                         contract=request.contract_id.name,
                         owner=request.contract_id.partner_id.display_name,
+                        request=request.name,
+                    )
+                )
+
+    @api.constrains("partner_id", "site_id", "equipment_id")
+    def _check_scope_of_client(self):
+        """The site and the asset of a request are its client's (a request
+        moved to another client must not show the first one's)."""
+        for request in self:
+            if request.site_id and not request._belongs_to_client(request.site_id):
+                raise ValidationError(
+                    self.env._(
+                        "The site %(site)s is not an address of the client of "
+                        "request %(request)s.",
+                        site=request.site_id.display_name,
+                        request=request.name,
+                    )
+                )
+            if request.equipment_id and not request._belongs_to_client(
+                request.equipment_id.partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(equipment)s is not an asset of the client of request "
+                        "%(request)s.",
+                        equipment=request.equipment_id.display_name,
                         request=request.name,
                     )
                 )

@@ -333,6 +333,11 @@ class InterventionRequest(models.Model):
             raise UserError(self.env._("Unknown acceptance channel: %s", channel))
         for request in self:
             request._check_can_accept_terms(channel)
+        if accepted_by and isinstance(accepted_by, int):
+            # An RPC client sends the contact's id.
+            accepted_by = self.env["res.partner"].browse(accepted_by).exists()
+            if not accepted_by:
+                raise UserError(self.env._("Choose the contact who accepted."))
         for request in self:
             contact = accepted_by or (
                 self.env.user.partner_id

@@ -136,6 +136,18 @@ class InterventionRequestCharge(models.Model):
             charge.qty_to_invoice = max(left, 0.0)
             charge.is_invoiced = float_compare(invoiced, 0.0, precision_digits=6) > 0
 
+    @api.constrains("quantity", "price_unit")
+    def _check_not_negative(self):
+        """Clear errors before the database's own check (RPC clients)."""
+        for charge in self:
+            if charge.quantity < 0 or charge.price_unit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The quantity and the unit price of a billable cause cannot "
+                        "be negative."
+                    )
+                )
+
     @api.constrains("origin", "reason")
     def _check_staff_reason(self):
         for charge in self:

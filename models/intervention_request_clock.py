@@ -125,6 +125,7 @@ class InterventionRequest(models.Model):
         """Record the field technician's arrival: it reaches the on-site GTI target."""
         for request in self.filtered(lambda r: not r.date_onsite_arrival):
             request.date_onsite_arrival = fields.Datetime.now()
+        return True
 
     # ------------------------------------------------------------------
     # What the engine reads

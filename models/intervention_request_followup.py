@@ -8,7 +8,7 @@ from odoo.tools import format_datetime
 
 from ..tools import business_time
 from .intervention_sla_policy_reminder import REMINDER_COUNT
-from .request_lifecycle import WAITING_FREEZE_REASONS
+from .request_lifecycle import INTAKE_CONTEXT_KEY, WAITING_FREEZE_REASONS
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +18,8 @@ _logger = logging.getLogger(__name__)
 AWAITING_STATES = ("new", "received", "reopened")
 # States with nothing left to answer: the digest leaves them out.
 ANSWERED_STATES = ("resolved", "closed", "cancelled", "rejected")
+# The waiting reason under which a client answer does not resume the request.
+CLIENT_TESTS_REASON = "client_tests"
 # Calendar days of working time fetched beyond the latest start, on top of
 # twice the business days asked; grown by resource.calendar._intervention_compute.
 HORIZON_MARGIN_DAYS = 30
@@ -272,10 +274,45 @@ class InterventionRequest(models.Model):
         # When we got it, not the sender's clock (an e-mail's Date header).
         when = fields.Datetime.now()
         if author == "client":
-            self.sudo()._on_client_answer(when)
+            partner = self.env["res.partner"].sudo().browse(msg_values.get("author_id"))
+            if self.sudo()._followup_is_client(partner):
+                self.sudo()._on_client_answer(when)
+            elif not self.env.context.get(INTAKE_CONTEXT_KEY):
+                # The opening e-mail of an unidentified sender is handled by
+                # the intake (a note asks the desk to identify the requester).
+                self.sudo()._on_stranger_message(partner, msg_values)
         elif author == "staff":
             self.sudo().date_last_staff_message = when
         return result
+
+    def message_post(self, **kwargs):
+        """An e-mail threaded onto the request by a stranger (neither staff,
+        nor the requester, nor a contact of the client) is kept as a note for
+        the desk: the followers, the client among them, are not sent it."""
+        if (
+            kwargs.get("message_type") == "email"
+            and len(self) == 1
+            and not self.env.context.get(INTAKE_CONTEXT_KEY)
+        ):
+            author = self.env["res.partner"].sudo().browse(kwargs.get("author_id"))
+            if self._followup_is_stranger(author):
+                kwargs.pop("subtype_xmlid", None)
+                kwargs["subtype_id"] = self.env["ir.model.data"]._xmlid_to_res_id(
+                    "mail.mt_note"
+                )
+                kwargs["partner_ids"] = []
+                message = super().message_post(**kwargs)
+                self.sudo()._on_stranger_message(author, kwargs)
+                return message
+        return super().message_post(**kwargs)
+
+    def _followup_is_stranger(self, author):
+        """An author without an internal user who does not speak for the
+        request's client."""
+        users = author.with_context(active_test=False).user_ids
+        if users.filtered(lambda user: not user.share):
+            return False
+        return not self.sudo()._followup_is_client(author)
 
     @api.model
     def _followup_answer_author(self, msg_values):
@@ -283,8 +320,9 @@ class InterventionRequest(models.Model):
         the Discussions subtype): "client" or "staff"; None for notes,
         tracking and automatic notifications.
 
-        The client is any author without an internal user: a portal user, a
-        contact writing by e-mail, or an unknown sender."""
+        "client" is any author without an internal user: a portal user, a
+        contact writing by e-mail, or an unknown sender; whether that author
+        may speak for the client is ``_followup_is_client``'s decision."""
         if msg_values.get("message_type") not in ("email", "comment"):
             return None
         comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
@@ -296,11 +334,50 @@ class InterventionRequest(models.Model):
         internal = users.filtered(lambda user: not user.share)
         return "staff" if internal else "client"
 
+    def _followup_is_client(self, partner):
+        """Whether ``partner`` (an external author) speaks for the request's
+        client: the requester, or a contact of the request's client. Only
+        their answers resume, restart the reminders or reopen; anybody who
+        learnt the request's Message-Id could reply to it otherwise."""
+        self.ensure_one()
+        if not partner:
+            return False
+        if partner == self.requester_id:
+            return True
+        return bool(self.partner_id) and (
+            partner.commercial_partner_id == self.partner_id
+        )
+
+    def _on_stranger_message(self, partner, msg_values):
+        """A message threaded onto the request by someone who is neither the
+        requester nor a contact of its client: kept on the thread, reported
+        to the desk in a note, and nothing else changes (no resume, no new
+        reminder cycle, no reopening, not counted as the client's answer)."""
+        self.ensure_one()
+        sender = (
+            msg_values.get("email_from")
+            or partner.email_formatted
+            or partner.display_name
+            or "?"
+        )
+        self._log_followup(
+            self.env._(
+                "A message from %(sender)s, who is neither the requester nor a "
+                "contact of %(client)s, was not taken as the client's answer: "
+                "the request did not change. Check who wrote it before acting on "
+                "it.",
+                sender=sender,
+                client=self.partner_id.display_name or self.env._("the client"),
+            )
+        )
+
     def _on_client_answer(self, when):
         """A client's answer (B3, F1, F2): a waiting request resumes and its
-        reminder cycle starts over; a resolved request is reopened within the
-        reopen window, and closed for good after it. The message always stays
-        on the thread: a move the workflow refuses is reported in a note."""
+        reminder cycle starts over (or keeps waiting when the client is
+        testing the fix, see ``_resume_on_client_answer``); a resolved
+        request is reopened within the reopen window, and closed for good
+        after it. The message always stays on the thread: a move the
+        workflow refuses is reported in a note."""
         self.ensure_one()
         self.date_last_client_message = when
         if self.state == "waiting":
@@ -311,6 +388,24 @@ class InterventionRequest(models.Model):
             self._close_on_late_client_answer()
 
     def _resume_on_client_answer(self, when):
+        """Seed 003 1.4.2: the reminder cycle starts over at each answer.
+        While the client tests the fix, an answer is not the confirmation
+        the request waits for (that the desk reads and records by resolving
+        it): the request keeps waiting and the desk gets an activity to read
+        the answer. For the other reasons (information, access,
+        prerequisites) the answer hands the request back to the desk."""
+        if self._followup_waits_for_tests():
+            self._restart_followup_cycle(when)
+            self._followup_schedule_read_answer()
+            self._log_followup(
+                self.env._(
+                    "The client answered while testing the fix: the request keeps "
+                    "waiting for the confirmation and the reminder cycle starts "
+                    "over from this answer. Read it: resolve the request if it "
+                    "confirms the fix."
+                )
+            )
+            return
         error = self._try_followup_transition(self.action_resume)
         self._restart_followup_cycle(when)
         if error:
@@ -325,6 +420,41 @@ class InterventionRequest(models.Model):
                 "starts over."
             )
         self._log_followup(body)
+
+    def _followup_waits_for_tests(self):
+        """Whether the request waits for the client to test the fix."""
+        self.ensure_one()
+        return bool(
+            self.freeze_ids.filtered(
+                lambda f: f.is_open and f.reason == CLIENT_TESTS_REASON
+            )
+        )
+
+    def _followup_schedule_read_answer(self):
+        """A to-do for the desk to read the client's answer: the assignee,
+        else the contract's support manager or account manager. One open
+        to-do is enough however many answers come."""
+        self.ensure_one()
+        summary = self.env._("Read the client's answer")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        if self.activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary == summary
+        ):
+            return
+        responsible = (
+            self.user_id
+            or self.contract_id.support_manager_id
+            or self.contract_id.user_id
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=responsible.id or self.env.uid,
+            summary=summary,
+            note=self.env._(
+                "The client answered while testing the fix. Does the answer "
+                "confirm it? Then resolve the request; otherwise go on with it."
+            ),
+        )
 
     def _reopen_on_client_answer(self):
         error = self._try_followup_transition(self.action_reopen)

@@ -3,12 +3,11 @@ import logging
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import email_normalize
 
+from .request_lifecycle import INTAKE_CONTEXT_KEY
+
 _logger = logging.getLogger(__name__)
 
 TEMPLATE_MISSING_ITEMS = "intervention_request.mail_template_request_missing_items"
-# Context key set on the request ``message_new`` returns: the gateway posts the
-# incoming e-mail on it next, and the intake answers follow that post.
-INTAKE_CONTEXT_KEY = "intervention_email_intake"
 SENDER_MATCHES = [
     ("known", "Known contact"),
     ("unknown", "Unknown sender"),

@@ -8,6 +8,7 @@ from odoo.tools import format_datetime
 
 from .intervention_domain import SUPPORT_LEVELS
 from .request_lifecycle import (
+    CANCEL_REASONS,
     FINAL_STATES,
     FIRST_DATE_FIELDS,
     LAST_DATE_FIELDS,
@@ -77,6 +78,13 @@ class InterventionRequest(models.Model):
                         request=self.name,
                     )
                 )
+            if not isinstance(reason, str) or reason not in dict(CANCEL_REASONS):
+                raise UserError(
+                    self.env._(
+                        "“%(reason)s” is not a reason to cancel or reject a request.",
+                        reason=reason,
+                    )
+                )
             if target == "rejected" and reason not in REJECT_REASONS:
                 raise UserError(
                     self.env._(
@@ -130,6 +138,7 @@ class InterventionRequest(models.Model):
         return bool(deadline) and (when or fields.Datetime.now()) <= deadline
 
     def write(self, vals):
+        self._check_input_values(vals)
         if "state" not in vals:
             return super().write(vals)
         target = vals["state"]
@@ -228,20 +237,32 @@ class InterventionRequest(models.Model):
     # Buttons. Each calls write(), which enforces the transition rules.
     def action_receive(self):
         self.write({"state": "received"})
+        return True
 
     def action_qualify(self):
         for request in self.filtered(lambda r: not r.user_id):
             request.user_id = self.env.user
         self.write({"state": "qualified"})
+        return True
 
     def action_start(self):
         self.write({"state": "in_progress"})
+        return True
 
     def action_assign_onsite(self, technician=None):
+        """Send on site; ``technician`` is a user (a record, or its id from
+        an RPC client)."""
         vals = {"state": "onsite"}
         if technician:
+            if isinstance(technician, int):
+                technician = self.env["res.users"].browse(technician).exists()
+            if not isinstance(technician, models.BaseModel) or (
+                technician._name != "res.users" or len(technician) != 1
+            ):
+                raise UserError(self.env._("Choose one user as field technician."))
             vals["onsite_technician_id"] = technician.id
         self.write(vals)
+        return True
 
     def action_wait(self, reason="client_info", note=None):
         """Put the requests on hold waiting on the client; opens a freeze."""
@@ -259,6 +280,7 @@ class InterventionRequest(models.Model):
         self.with_context(
             intervention_freeze_reason=reason, intervention_freeze_note=note
         ).write({"state": "waiting"})
+        return True
 
     def action_open_wait_wizard(self):
         return self._open_wizard(
@@ -277,21 +299,29 @@ class InterventionRequest(models.Model):
             )
         for request in self:
             request.write({"state": request.state_before_waiting or "qualified"})
+        return True
 
     def action_workaround(self):
         self.write({"state": "workaround"})
+        return True
 
     def action_resolve(self):
         self.write({"state": "resolved"})
+        return True
 
     def action_close(self):
         self.write({"state": "closed"})
+        return True
 
     def action_reopen(self):
         self.write({"state": "reopened"})
+        return True
 
     def action_cancel(self, reason, note=None):
+        """Cancel with one of ``CANCEL_REASONS`` (checked by the gate, as
+        ``action_wait`` checks its reason)."""
         self.write({"state": "cancelled", "cancel_reason": reason, "cancel_note": note})
+        return True
 
     def action_reject(self, reason, note=None):
         """Reject; a request found not to be the company's responsibility
@@ -300,6 +330,7 @@ class InterventionRequest(models.Model):
         if reason == "not_responsible":
             vals.update(is_billable=True, billable_cause="not_responsible")
         self.write(vals)
+        return True
 
     def action_open_cancel_wizard(self):
         return self._open_wizard(
@@ -329,6 +360,7 @@ class InterventionRequest(models.Model):
             )
         to_wait = self.filtered(lambda r: "waiting" in TRANSITIONS[r.state])
         to_wait.action_wait("client_info", self.env._("Missing items requested"))
+        return True
 
     # ------------------------------------------------------------------
     # Support levels and domains (B5)

@@ -199,6 +199,26 @@ class InterventionTimeEntry(models.Model):
             entry.qty_to_invoice = max(left, 0.0)
             entry.is_invoiced = float_compare(invoiced, 0.0, precision_digits=6) > 0
 
+    @api.model
+    def _check_input_values(self, vals):
+        """Clear errors for a duration or a price an RPC client or an import
+        gets wrong, before the database's own check (which would only log
+        an SQL error)."""
+        if "duration" in vals and not (vals["duration"] or 0) > 0:
+            raise ValidationError(
+                self.env._("A time entry lasts more than zero hours.")
+            )
+        if (vals.get("price_unit") or 0) < 0:
+            raise ValidationError(
+                self.env._("The unit price of a time entry cannot be negative.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_input_values(vals)
+        return super().create(vals_list)
+
     @api.constrains("request_id", "user_id")
     def _check_request_open(self):
         for entry in self:
@@ -224,6 +244,7 @@ class InterventionTimeEntry(models.Model):
     # Guard on invoiced entries
     # ------------------------------------------------------------------
     def write(self, vals):
+        self._check_input_values(vals)
         if INVOICED_LOCKED_FIELDS.intersection(vals):
             self._check_invoiced_unchanged()
         return super().write(vals)

@@ -85,6 +85,18 @@ LAST_DATE_FIELDS = {
     "cancelled": "date_closed",
     "rejected": "date_closed",
 }
+# Context key set on the request the mail gateway's ``message_new`` returns:
+# the gateway posts the incoming e-mail on it next, and the intake answers
+# follow that post (here, not in the mail model's file: importing that file
+# from another model file would change the order of the model's classes).
+INTAKE_CONTEXT_KEY = "intervention_email_intake"
+# Dates only the transitions write (at the instant of the move, so in order
+# and never in the future); users, RPC clients and imports may not.
+STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
+    LAST_DATE_FIELDS.values()
+)
+# Context key letting data loading (demo history, migrations) backdate them.
+HISTORY_CONTEXT_KEY = "intervention_history_import"
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
 
 CANCEL_REASONS = [

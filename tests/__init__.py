@@ -38,3 +38,5 @@ from . import test_compliance_portal
 from . import test_cron_reliability
 from . import test_calendar_horizon
 from . import test_module_description
+from . import test_records
+from . import test_external_api

@@ -46,7 +46,10 @@ class TestCompleteness(InterventionCommon):
         self.assertTrue(request.is_complete)
 
     def test_no_requester_and_no_client(self):
-        request = self._create_request(requester_id=False, contract_id=False)
+        # No client: no site or asset either (they are always the client's).
+        request = self._create_request(
+            requester_id=False, contract_id=False, site_id=None, equipment_id=None
+        )
         self.assertIn("client's name", request.missing_info)
         self.assertIn("name of the contact", request.missing_info)
 

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.contract_lifecycle import CONTRACT_STATES, CONTRACT_TRANSITIONS
 from .common import InterventionCommon
 
 
@@ -49,6 +50,73 @@ class TestContract(InterventionCommon):
         )
         contract.action_reset_draft()
         self.assertEqual(contract.state, "draft")
+
+    def _contract_in(self, state):
+        """A contract of the main client in ``state``, reached through its
+        legal moves on 1 March 2026 (it ended on 28 February when ended)."""
+        contract = self._create_contract(
+            self.client, activate=False, date_end=date(2026, 2, 28)
+        )
+        path = {
+            "draft": [],
+            "active": ["active"],
+            "expired": ["active", "expired"],
+            "terminated": ["active", "terminated"],
+        }[state]
+        with freeze_time("2026-03-01"):
+            for step in path:
+                contract.write({"state": step})
+        self.assertEqual(contract.state, state)
+        return contract
+
+    def test_every_state_pair_obeys_the_table(self):
+        """Every (state, target) pair: the moves of CONTRACT_TRANSITIONS are
+        accepted through a plain write(), every other one is refused and
+        leaves the contract as it was."""
+        states = [state for state, _label in CONTRACT_STATES]
+        for source in states:
+            for target in states:
+                if source == target:
+                    continue
+                with self.subTest(source=source, target=target):
+                    contract = self._contract_in(source)
+                    with freeze_time("2026-03-01"):
+                        if target in CONTRACT_TRANSITIONS[source]:
+                            contract.write({"state": target})
+                            self.assertEqual(contract.state, target)
+                        else:
+                            with self.assertRaisesRegex(UserError, "cannot move"):
+                                contract.write({"state": target})
+                            self.assertEqual(contract.state, source)
+
+    def test_active_contract_cannot_go_back_to_draft(self):
+        """An RPC write of Draft on an active contract is refused: its
+        requests stay covered."""
+        request = self._create_request()
+        self.assertEqual(request.coverage_state, "covered")
+        with self.assertRaisesRegex(UserError, "cannot move to Draft"):
+            self.contract.with_user(self.manager).write({"state": "draft"})
+        self.assertEqual(self.contract.state, "active")
+        request.action_check_coverage()
+        self.assertEqual(request.coverage_state, "covered")
+
+    def test_created_as_draft_only(self):
+        with self.assertRaisesRegex(UserError, "created as Draft"):
+            self._create_contract(self.client, activate=False, state="active")
+        with self.assertRaisesRegex(UserError, "Unknown contract state"):
+            self.contract.write({"state": "paused"})
+
+    def test_expiry_needs_a_passed_end_date(self):
+        """Expired only after the end date, whoever writes it (the cron goes
+        through the same write())."""
+        with freeze_time("2026-06-01"):
+            with self.assertRaisesRegex(UserError, "end date has not come"):
+                self.contract.write({"state": "expired"})
+            with self.assertRaisesRegex(UserError, "end date has not come"):
+                self.contract.write({"state": "terminated"})
+        with freeze_time("2027-01-01"):
+            self.env["intervention.contract"]._cron_expire_contracts()
+        self.assertEqual(self.contract.state, "expired")
 
     def test_expiry_cron_touches_only_ended_contracts(self):
         running = self._create_contract(self.client, date_end=date(2026, 12, 31))

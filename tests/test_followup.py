@@ -100,10 +100,12 @@ class TestFollowup(InterventionCommon):
             request.action_qualify()
         return request
 
-    def _waiting_request(self, severity="blocking", when=WAIT_START):
+    def _waiting_request(
+        self, severity="blocking", when=WAIT_START, reason="client_info"
+    ):
         request = self._qualified_request(severity)
         with freeze_time(when):
-            request.action_wait("client_tests", "Run the backup job again")
+            request.action_wait(reason, "Send the log of the backup job")
         return request
 
     def _resolved_request(self, when=RECEIVED):
@@ -180,7 +182,7 @@ class TestFollowup(InterventionCommon):
                     self.assertIn(
                         f"reminder <strong>{number}</strong> of 3", reminder.body
                     )
-                    self.assertIn("Run the backup job again", reminder.body)
+                    self.assertIn("Send the log of the backup job", reminder.body)
                     self.assertEqual(reminder.partner_ids, self.contact)
                 self.assertEqual(len(self._reminders(request)), 3)
                 self.assertFalse(request.date_next_reminder)
@@ -375,6 +377,86 @@ class TestFollowup(InterventionCommon):
         self.assertEqual(request.state, "closed")
         self.assertIn(message, request.message_ids, "the message stays on the thread")
         self.assertTrue(self._notes(request, "closed for good"))
+
+    def test_answer_while_the_client_tests_keeps_waiting(self):
+        """Seed 003 1.4.2: while the client tests the fix, an answer is not
+        the confirmation: the request keeps waiting, the reminder cycle
+        starts over from the answer and the desk gets one to-do to read it."""
+        request = self._waiting_request(reason="client_tests")
+        request.user_id = self.user
+        self._run_cron("reminders", SCHEDULE["blocking"][0][0])
+        self.assertEqual(request.reminder_count, 1)
+        answer = datetime(2026, 3, 16, 9, 0)  # Monday 10:00 Paris
+        message = self._client_says(request, answer, "Still slow after the patch.")
+        self.assertIn(message, request.message_ids)
+        self.assertEqual(request.state, "waiting")
+        freeze = request.freeze_ids.filtered("is_open")
+        self.assertEqual(freeze.reason, "client_tests")
+        self.assertEqual(
+            (request.reminder_count, request.followup_cycle_start), (0, answer)
+        )
+        # Monday 10:00 + 1 business day (blocking): Tuesday 10:00.
+        self.assertEqual(request.date_next_reminder, datetime(2026, 3, 17, 9, 0))
+        self.assertEqual(request.date_last_client_message, answer)
+        todo = request.activity_ids.filtered(
+            lambda a: a.summary == "Read the client's answer"
+        )
+        self.assertEqual(todo.user_id, self.user)
+        self.assertTrue(self._notes(request, "keeps waiting for the confirmation"))
+        # A second answer restarts the cycle again; one to-do is enough.
+        self._client_says(request, datetime(2026, 3, 16, 14, 0), "And now?")
+        self.assertEqual(request.followup_cycle_start, datetime(2026, 3, 16, 14, 0))
+        self.assertEqual(len(request.activity_ids), 1)
+
+    def test_answer_for_the_other_reasons_hands_back_to_the_desk(self):
+        for reason in ("client_info", "site_access", "prerequisite"):
+            with self.subTest(reason=reason):
+                request = self._waiting_request(reason=reason)
+                self._client_says(request, datetime(2026, 3, 13, 9, 0))
+                self.assertEqual(request.state, "qualified")
+                self.assertFalse(request.freeze_ids.filtered("is_open"))
+                self.assertFalse(request.activity_ids)
+
+    def test_answer_from_a_stranger_changes_nothing(self):
+        """Only the requester or a contact of the request's client speaks for
+        the client: another client's contact or an unknown person is logged
+        for the desk, and the request neither resumes nor reopens."""
+        other_client = self.env["res.partner"].create(
+            {"name": "Other Client", "is_company": True}
+        )
+        stranger = self._create_contact(other_client, "Mallory Other")
+        nobody = self.env["res.partner"].create({"name": "Eve Nobody"})
+        colleague = self._create_contact(self.client, "Bob Colleague")
+        waiting = self._waiting_request(reason="client_info")
+        resolved = self._resolved_request()
+        for author in (stranger, nobody):
+            for request, state in ((waiting, "waiting"), (resolved, "resolved")):
+                with self.subTest(author=author.name, state=state):
+                    with freeze_time("2026-03-13 09:00:00"):
+                        message = request.message_post(
+                            body="Please reopen.",
+                            author_id=author.id,
+                            message_type="comment",
+                            subtype_xmlid="mail.mt_comment",
+                        )
+                    self.assertIn(message, request.message_ids)
+                    self.assertEqual(request.state, state)
+                    self.assertFalse(request.date_last_client_message)
+                    note = self._notes(request, "was not taken as the client")
+                    self.assertIn(author.name, note[:1].body)
+        self.assertEqual(waiting.followup_cycle_start, WAIT_START)
+        self.assertTrue(waiting.freeze_ids.filtered("is_open"))
+        # A colleague of the requester at the client does speak for it.
+        self._client_says(resolved, datetime(2026, 3, 13, 10, 0))
+        with freeze_time("2026-03-13 10:00:00"):
+            waiting.message_post(
+                body="Here is the log.",
+                author_id=colleague.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.assertEqual(waiting.state, "qualified")
+        self.assertEqual(resolved.state, "reopened")
 
     # ------------------------------------------------------------------
     # Automatic closures (F1, F2)

@@ -454,6 +454,140 @@ class TestMailGateway(InterventionCommon, MailCommon):
         self.assertEqual(request.state, "reopened")
         self.assertEqual(request.date_reopened, TUESDAY + timedelta(days=2))
 
+    def test_forged_reply_changes_nothing(self):
+        """A reply carrying the request's Message-Id but written by another
+        client's contact, or by an unknown address, stays on the request as
+        a note for the desk: it neither reopens nor resumes it (A4)."""
+        other_client = self.env["res.partner"].create(
+            {"name": "Rival SA", "is_company": True}
+        )
+        mallory = self._create_contact(other_client, "Mallory Rival")
+        with freeze_time(TUESDAY), self.mock_mail_gateway():
+            request = self._receive("Mail server down")
+        with freeze_time(TUESDAY + timedelta(hours=1)):
+            request.action_qualify()
+            request.write({"cause": "Full queue", "resolution": "Queue purged."})
+            request.action_resolve()
+        count = self.env["intervention.request"].search_count([])
+        for sender in (mallory.email_formatted, "eve@attacker.example.org"):
+            with self.subTest(sender=sender):
+                with (
+                    freeze_time(TUESDAY + timedelta(days=1)),
+                    self.mock_mail_gateway(),
+                ):
+                    self._reply(
+                        request,
+                        "Re: Mail server down",
+                        email_from=sender,
+                        body="It fails again, reopen it.",
+                    )
+                    self.assertFalse(self._new_mails, "nothing sent to anybody")
+                self.assertEqual(request.state, "resolved")
+                # Still the opening e-mail's: not counted as the client's answer.
+                self.assertEqual(request.date_last_client_message, TUESDAY)
+                forged = request.message_ids.filtered(
+                    lambda m: m.message_type == "email" and "reopen it" in m.body
+                )
+                self.assertTrue(forged, "the message stays on the request")
+                note = request.message_ids.filtered(
+                    lambda m: "was not taken as the client" in (m.body or "")
+                )[:1]
+                self.assertTrue(note.subtype_id.internal, "a note for the desk")
+                self.assertIn(sender.split("<")[-1].strip(">"), note.body)
+        self.assertEqual(self.env["intervention.request"].search_count([]), count)
+        # The requester's own reply still reopens it.
+        with freeze_time(TUESDAY + timedelta(days=2)), self.mock_mail_gateway():
+            self._reply(request, "Re: Mail server down", body="Broken again.")
+        self.assertEqual(request.state, "reopened")
+
+    def test_client_tests_reminder_cycle_end_to_end(self):
+        """Seed 003 1.4.2 across three weeks: the desk waits for the client's
+        tests; the client's e-mail does not confirm the fix, so the request
+        keeps waiting and the reminders (major: 3, 6, 9 business days) count
+        from that answer; with no further answer the request is closed one
+        business day after the third reminder."""
+        self.contact.tz = "Europe/Paris"
+        with freeze_time(TUESDAY), self.mock_mail_gateway():
+            request = self._receive("Backups fail")
+        self.assertEqual(request.state, "received")
+        desk = request.with_user(self.user)
+        with freeze_time(TUESDAY + timedelta(hours=1)):
+            desk.action_qualify()
+            desk.action_start()
+        # Tuesday 14:00 Paris: a fix is deployed, the client is asked to test.
+        asked = datetime(2026, 3, 10, 13, 0)
+        with freeze_time(asked), self.mock_mail_gateway():
+            desk.action_wait("client_tests", "Run tonight's backup and tell us")
+        self.assertEqual(request.state, "waiting")
+        # The first cycle: reminder 1 three business days later (Friday).
+        self.assertEqual(request.date_next_reminder, datetime(2026, 3, 13, 13, 0))
+
+        # Thursday 10:00 Paris: the client answers by e-mail without
+        # confirming the fix.
+        answered = datetime(2026, 3, 12, 9, 0)
+        with freeze_time(answered), self.mock_mail_gateway():
+            self._reply(request, "Re: Backups fail", body="The backup failed again.")
+            self.assertFalse(self._mails_to(self.contact), "no mail to the client")
+        self.assertEqual(request.state, "waiting", "the request keeps waiting")
+        self.assertEqual(request.freeze_ids.filtered("is_open").reason, "client_tests")
+        self.assertEqual(request.followup_cycle_start, answered)
+        self.assertEqual(request.reminder_count, 0)
+        todo = request.activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.summary, "Read the client's answer")
+        self.assertEqual(todo.user_id, self.user)
+        self.assertTrue(request.awaiting_answer, "in the desk's digest")
+
+        # Friday: the first cycle's reminder is not sent any more.
+        with self.mock_mail_gateway():
+            self._run_followup_cron("reminders", datetime(2026, 3, 13, 13, 0))
+            self.assertFalse(self._mails_to(self.contact))
+
+        # Reminders 1, 2, 3 at 3, 6 and 9 business days after Thursday 10:00
+        # Paris: Tuesday 17, Friday 20, Wednesday 25 March, 10:00 Paris.
+        reminders = [
+            datetime(2026, 3, 17, 9, 0),
+            datetime(2026, 3, 20, 9, 0),
+            datetime(2026, 3, 25, 9, 0),
+        ]
+        for number, due in enumerate(reminders, start=1):
+            with self.subTest(reminder=number):
+                self.assertEqual(request.date_next_reminder, due)
+                with self.mock_mail_gateway():
+                    self._run_followup_cron("reminders", due - timedelta(minutes=1))
+                    self.assertFalse(self._mails_to(self.contact), "not yet")
+                    self._run_followup_cron("reminders", due)
+                    mails = self._mails_to(self.contact)
+                self.assertEqual(len(mails), 1)
+                self.assertIn(f"Reminder {number}", mails.subject)
+                self.assertIn("Run tonight", mails.body_html)
+                self.assertEqual(request.state, "waiting")
+                self.assertEqual(request.reminder_count, number)
+                self.assertEqual(request.activity_ids, todo, "the to-do stays")
+        self.assertFalse(request.date_next_reminder)
+
+        # Closure one business day after the third reminder: Thursday 26.
+        closure = datetime(2026, 3, 26, 9, 0)
+        self.assertEqual(request.date_auto_close, closure)
+        with self.mock_mail_gateway():
+            self._run_followup_cron("auto_close", closure - timedelta(minutes=1))
+            self.assertEqual(request.state, "waiting")
+            self.assertFalse(self._mails_to(self.contact))
+            self._run_followup_cron("auto_close", closure)
+            mails = self._mails_to(self.contact)
+        self.assertEqual(request.state, "closed")
+        self.assertEqual(request.date_closed, closure)
+        self.assertFalse(request.freeze_ids.filtered("is_open"))
+        self.assertEqual(len(mails), 1)
+        self.assertIn("closed without an answer", mails.subject)
+
+    def _run_followup_cron(self, name, when):
+        """Run a follow-up scheduled action as a worker would, at ``when``."""
+        cron = self.env.ref(f"intervention_request.ir_cron_followup_{name}")
+        with freeze_time(when), self.enter_registry_test_mode():
+            self.assertIs(cron.method_direct_trigger(), True)
+        self.env.invalidate_all()
+
     # ------------------------------------------------------------------
     # Loop protection
     # ------------------------------------------------------------------

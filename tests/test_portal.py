@@ -465,7 +465,10 @@ class TestPortalActions(InterventionPortalCommon):
 
     def test_reopen_refused_after_window(self):
         self._resolve(self.request_a)
-        self.request_a.date_resolved = fields.Datetime.now() - timedelta(days=6)
+        # Resolved 6 days ago (as an import of history would record it).
+        self.request_a.with_context(intervention_history_import=True).date_resolved = (
+            fields.Datetime.now() - timedelta(days=6)
+        )
         self.assertNotIn(
             "o_intervention_reopen", self.url_open(self.request_a.access_url).text
         )
@@ -481,7 +484,10 @@ class TestPortalActions(InterventionPortalCommon):
         self.assertEqual(self.request_a.portal_rating, "4")
         self.assertEqual(self.request_a.portal_remark, "Quick and clear")
         self.assertEqual(self.request_a.state, "resolved", "feedback does not reopen")
-        self.request_a.date_resolved = fields.Datetime.now() - timedelta(days=9)
+        # Resolved 9 days ago (as an import of history would record it).
+        self.request_a.with_context(intervention_history_import=True).date_resolved = (
+            fields.Datetime.now() - timedelta(days=9)
+        )
         response = self._post("feedback", rating="1")
         self.assertIn("open for 8 days", response.text)
         self.assertEqual(self.request_a.portal_rating, "4")

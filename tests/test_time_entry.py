@@ -1,8 +1,5 @@
-from psycopg2 import IntegrityError
-
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
-from odoo.tools import mute_logger
 
 from .billing_common import InterventionBillingCommon
 
@@ -83,8 +80,9 @@ class TestTimeEntries(InterventionBillingCommon):
         self.assertEqual(self.request.time_spent, 1.5)
 
     def test_duration_must_be_positive(self):
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            self._add_time(self.request, 0.0)
+        for duration in (0.0, -1.0):
+            with self.assertRaisesRegex(ValidationError, "more than zero hours"):
+                self._add_time(self.request, duration)
 
     def test_no_time_on_a_request_not_acknowledged(self):
         request = self._create_request()

@@ -9,7 +9,6 @@ class AccountMove(models.Model):
 
     compliance_statement_id = fields.Many2one(
         "intervention.compliance.statement",
-        string="Compliance Statement",
         readonly=True,
         copy=False,
         index="btree_not_null",

@@ -124,9 +124,7 @@ class InterventionComplianceStatement(models.Model):
     credit_note_ids = fields.One2many(
         "account.move", "compliance_statement_id", string="Credit Notes"
     )
-    credit_note_id = fields.Many2one(
-        "account.move", compute="_compute_credit_note_id", string="Credit Note"
-    )
+    credit_note_id = fields.Many2one("account.move", compute="_compute_credit_note_id")
 
     _contract_period_uniq = models.UniqueIndex(
         "(contract_id, period_start)",
@@ -156,7 +154,6 @@ class InterventionComplianceStatement(models.Model):
             statement.credit_note_id = statement.credit_note_ids[:1]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/compliance/{statement.id}"
 

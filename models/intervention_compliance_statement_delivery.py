@@ -99,7 +99,14 @@ class InterventionComplianceStatement(models.Model):
         Failure = self.env["intervention.cron.failure"]
         now = fields.Datetime.now()
         done = remaining = 0
-        for company in self.env["res.company"].search([]):
+        # Only the companies that have contracts out of draft.
+        companies = [
+            company
+            for [company] in Contract._read_group(
+                [("state", "!=", "draft")], ["company_id"]
+            )
+        ]
+        for company in companies:
             today = fields.Datetime.context_timestamp(
                 self.with_context(tz=company.resource_calendar_id.tz or "UTC"), now
             ).date()

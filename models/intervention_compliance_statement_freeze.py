@@ -22,4 +22,4 @@ class InterventionComplianceStatementFreeze(models.Model):
         string="Client's Share", help="The request was waiting on the client."
     )
     freeze_count = fields.Integer(string="Freezes")
-    business_hours = fields.Float(string="Business Hours", digits=(16, 2))
+    business_hours = fields.Float(digits=(16, 2))

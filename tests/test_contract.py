@@ -114,8 +114,10 @@ class TestContract(InterventionCommon):
                 self.contract.write({"state": "expired"})
             with self.assertRaisesRegex(UserError, "end date has not come"):
                 self.contract.write({"state": "terminated"})
-        with freeze_time("2027-01-01"):
-            self.env["intervention.contract"]._cron_expire_contracts()
+        cron = self.env.ref("intervention_request.ir_cron_expire_contracts")
+        with freeze_time("2027-01-01"), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.contract.invalidate_recordset()
         self.assertEqual(self.contract.state, "expired")
 
     def test_expiry_cron_touches_only_ended_contracts(self):

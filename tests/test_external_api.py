@@ -534,6 +534,13 @@ class TestExternalApi(InterventionCommon, HttpCase):
             ("intervention.contract", "action_terminate", self.contract, [], {}),
             ("intervention.contract", "action_reset_draft", contract_ended, [], {}),
             ("intervention.contract", "action_view_requests", self.contract, [], {}),
+            (
+                "intervention.contract",
+                "action_view_compliance_statements",
+                self.contract,
+                [],
+                {},
+            ),
         ]
         wizards = [
             (
@@ -625,8 +632,13 @@ def _returns_other_call(function):
 # accounting set-ups of other test classes, so are not called here: the
 # call-log buttons return ``self._log_attempt(...)`` (checked statically in
 # test_every_public_action_returns_a_value), the others an action read by
-# ``_for_xml_id``.
+# ``_for_xml_id``. The scope extension wizard's Apply is asserted through its
+# form in test_contract_extension (it returns True or the new contract's
+# form), the statement's credit note in test_compliance_statement (finance
+# set-up; it returns the credit note's form).
 DELEGATING_CHECKED_ELSEWHERE = {
+    ("intervention.contract.extend.wizard", "action_apply"),
+    ("intervention.compliance.statement", "action_create_credit_note"),
     ("intervention.oncall.call", "action_log_reached"),
     ("intervention.oncall.call", "action_log_voicemail"),
     ("intervention.oncall.call", "action_log_no_answer"),

@@ -88,7 +88,9 @@ class TestReopenAfterWindow(InterventionPortalCommon):
     def test_portal_reopen_after_window_asks_for_a_new_request(self):
         self.authenticate("ir_portal_a", "ir_portal_a")
         self._resolve(self.request_a)
-        self.request_a.date_resolved = fields.Datetime.now() - timedelta(days=6)
+        self.request_a.with_context(intervention_history_import=True).write(
+            {"date_resolved": fields.Datetime.now() - timedelta(days=6)}
+        )
         response = self._post("reopen", reason="Back again")
         self.assertIn("has passed", response.text)
         self.assertIn("open a new request", response.text)
@@ -101,6 +103,8 @@ class TestReopenAfterWindow(InterventionPortalCommon):
 
     def test_desk_reopen_after_window_says_so(self):
         self._resolve(self.request_a)
-        self.request_a.date_resolved = fields.Datetime.now() - timedelta(days=6)
+        self.request_a.with_context(intervention_history_import=True).write(
+            {"date_resolved": fields.Datetime.now() - timedelta(days=6)}
+        )
         with self.assertRaisesRegex(UserError, "has passed.*open a new request"):
             self.request_a.with_user(self.desk_user).action_reopen()

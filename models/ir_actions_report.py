@@ -4,7 +4,11 @@ from odoo import models
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-REPORT_NAME = "intervention_request.report_intervention_request"
+# The addon's PDF reports: the intervention report and the compliance statement.
+REPORT_NAMES = {
+    "intervention_request.report_intervention_request",
+    "intervention_request.report_compliance_statement",
+}
 # Odoo's test for "div whose class list holds NAME" (ir.actions.report).
 HAS_CLASS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' {} ')]"
 # This build draws the web fonts (Lato, Noto) as shapes: a PDF without text
@@ -17,13 +21,13 @@ SYSTEM_FONTS_CSS = (
 
 
 class IrActionsReport(models.Model):
-    """The intervention report with Debian's wkhtmltopdf (0.12.6 without
-    patched Qt), which the set-up installs. That build ignores the separate
+    """The addon's reports (``REPORT_NAMES``) with Debian's wkhtmltopdf
+    (0.12.6 without patched Qt), which the set-up installs. That build ignores the separate
     header and footer pages Odoo gives it (--header-html, --footer-html) and
-    fails on several documents in one call. For this report only, when Qt is
-    not patched: the company's header and footer stay in the page (top and
-    bottom of each request's report) and a selection of requests is rendered
-    one request at a time, then merged by Odoo as usual. With the patched
+    fails on several documents in one call. For these reports only, when Qt
+    is not patched: the company's header and footer stay in the page (top and
+    bottom of each document) and a selection of documents is rendered
+    one at a time, then merged by Odoo as usual. With the patched
     build (wkhtmltopdf.org packages) Odoo's own path runs unchanged."""
 
     _inherit = "ir.actions.report"
@@ -31,7 +35,7 @@ class IrActionsReport(models.Model):
     def _ir_unpatched_qt(self, report_ref):
         return (
             not _wkhtml().is_patched_qt
-            and self._get_report(report_ref).report_name == REPORT_NAME
+            and self._get_report(report_ref).report_name in REPORT_NAMES
         )
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
@@ -49,7 +53,7 @@ class IrActionsReport(models.Model):
         return streams
 
     def _prepare_html(self, html, report_model=False):
-        if self.report_name != REPORT_NAME or _wkhtml().is_patched_qt:
+        if self.report_name not in REPORT_NAMES or _wkhtml().is_patched_qt:
             return super()._prepare_html(html, report_model=report_model)
         return super()._prepare_html(self._ir_inline_header_footer(html), report_model)
 

@@ -439,7 +439,16 @@ class InterventionContract(models.Model):
 
     @api.model
     def _cron_expire_contracts(self, batch_size=500):
-        """Mark active contracts whose end date has passed as expired.
+        """Mark active contracts whose end date has passed as expired, and
+        report the progress to the scheduler (which commits)."""
+        done, remaining = self._expire_ended_contracts(batch_size)
+        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
+
+    @api.model
+    def _expire_ended_contracts(self, batch_size=500):
+        """Expire a batch of the active contracts whose end date has passed;
+        return (contracts expired, how many remain). Commits nothing, so the
+        demo data calls it too.
 
         Idempotent: due rows only (active, ended), row locks skipping what
         another worker holds, a re-check after the lock; an expired contract
@@ -460,7 +469,7 @@ class InterventionContract(models.Model):
             skipped=len(contracts - locked),
         )
         remaining = self.search_count(domain) if len(contracts) == batch_size else 0
-        self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
+        return done, remaining
 
     def _expire(self):
         self.write({"state": "expired"})

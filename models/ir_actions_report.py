@@ -22,9 +22,10 @@ SYSTEM_FONTS_CSS = (
 
 class IrActionsReport(models.Model):
     """The addon's reports (``REPORT_NAMES``) with Debian's wkhtmltopdf
-    (0.12.6 without patched Qt), which the set-up installs. That build ignores the separate
-    header and footer pages Odoo gives it (--header-html, --footer-html) and
-    fails on several documents in one call. For these reports only, when Qt
+    (0.12.6 without patched Qt), which the set-up installs. That build
+    ignores the separate header and footer pages Odoo gives it
+    (--header-html, --footer-html) and fails on several documents in one
+    call. For these reports only, when Qt
     is not patched: the company's header and footer stay in the page (top and
     bottom of each document) and a selection of documents is rendered
     one at a time, then merged by Odoo as usual. With the patched

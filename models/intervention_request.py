@@ -7,20 +7,14 @@ from odoo.tools import SQL, html2plaintext
 from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
 from .request_lifecycle import (
+    BILLABLE_CAUSES,
     CANCEL_REASONS,
+    COVERAGE_BILLABLE_CAUSES,
     HISTORY_CONTEXT_KEY,
     STAMPED_DATE_FIELDS,
     STATES,
 )
 
-BILLABLE_CAUSES = [
-    ("out_of_contract", "Out of contract"),
-    ("abnormal_use", "Abnormal or fraudulent use"),
-    ("not_responsible", "Not the company's responsibility"),
-    ("excluded_service", "Excluded service"),
-    ("traceability", "Traceability request outside the portal"),
-    ("channel_surcharge", "Phone / e-mail surcharge (1 UT)"),
-]
 # Fields the completeness check (B2) reads.
 COMPLETENESS_FIELDS = (
     "partner_id",
@@ -34,20 +28,6 @@ COMPLETENESS_FIELDS = (
     "product_id",
     "multiple_malfunctions",
 )
-# Fields the eligibility verdict (A4) reads.
-COVERAGE_FIELDS = (
-    "contract_id",
-    "partner_id",
-    "requester_id",
-    "site_id",
-    "equipment_id",
-    "domain_id",
-    "service_id",
-    "channel",
-    "date_received",
-)
-# Causes that follow the eligibility verdict; the others are set by staff.
-COVERAGE_BILLABLE_CAUSES = {"excluded_service": "excluded_service"}
 
 
 class InterventionRequest(models.Model):
@@ -61,7 +41,28 @@ class InterventionRequest(models.Model):
 
     _name = "intervention.request"
     _description = "Intervention Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # The request's concerns, one abstract model a file, in the order their
+    # overrides run (the first listed runs first, then calls the next one
+    # through super()): docs/ARCHITECTURE.md, "The request's files".
+    _inherit = [
+        "intervention.request.scope.mixin",
+        "intervention.request.change.mixin",
+        "intervention.request.report.mixin",
+        "intervention.request.knowledge.mixin",
+        "intervention.request.terms.mixin",
+        "intervention.request.portal.actions.mixin",
+        "intervention.request.portal.mixin",
+        "intervention.request.oncall.mixin",
+        "intervention.request.mail.mixin",
+        "intervention.request.billing.mixin",
+        "intervention.request.followup.mixin",
+        "intervention.request.clock.mixin",
+        "intervention.request.workflow.mixin",
+        "intervention.request.coverage.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+    ]
     _order = "priority desc, date_received desc, id desc"
     _mail_post_access = "read"
     _check_company_auto = True
@@ -539,45 +540,6 @@ class InterventionRequest(models.Model):
                 self.env._("One request per malfunction: this one reports several")
             )
         return missing
-
-    @api.depends(*COVERAGE_FIELDS)
-    def _compute_coverage(self):
-        for request in self:
-            verdict = request._get_coverage_verdict()
-            request.coverage_state = "covered" if verdict["covered"] else "not_covered"
-            request.coverage_reason = verdict["reason"]
-            request.coverage_message = verdict["message"]
-
-    def action_check_coverage(self):
-        """Check the coverage again, e.g. after the contract was amended (the
-        stored verdict is the one given at intake)."""
-        verdict_fields = ["coverage_state", "coverage_reason", "coverage_message"]
-        billing_fields = ["is_billable", "billable_cause"]
-        for fnames in (verdict_fields, billing_fields):
-            for fname in fnames:
-                self.env.add_to_compute(self._fields[fname], self)
-            self._recompute_recordset(fnames)
-        return True
-
-    def _get_coverage_verdict(self):
-        """The eligibility verdict of this request (A4), see
-        ``intervention.contract._get_coverage_verdict``."""
-        self.ensure_one()
-        if not self.contract_id and not self.partner_id:
-            return {
-                "covered": False,
-                "reason": "no_contract",
-                "message": self.env._("Unknown client: no contract can apply."),
-            }
-        return self.contract_id._get_coverage_verdict(
-            self.date_received or fields.Datetime.now(),
-            requester=self.requester_id,
-            site=self.site_id,
-            equipment=self.equipment_id,
-            domain=self.domain_id,
-            service=self.service_id,
-            channel=self.channel,
-        )
 
     @api.depends(
         "coverage_state",

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
-from .intervention_request import BILLABLE_CAUSES
+from .request_lifecycle import BILLABLE_CAUSES
 
 # Causes under which the time spent on the request is billed (H1); the
 # surcharge bills its own fixed quantity on top of covered work.

@@ -107,3 +107,15 @@ CANCEL_REASONS = [
     ("terms_declined", "Terms declined by the client"),
 ]
 REJECT_REASONS = {"not_responsible", "out_of_scope"}
+
+# Why a request is billable (H1).
+BILLABLE_CAUSES = [
+    ("out_of_contract", "Out of contract"),
+    ("abnormal_use", "Abnormal or fraudulent use"),
+    ("not_responsible", "Not the company's responsibility"),
+    ("excluded_service", "Excluded service"),
+    ("traceability", "Traceability request outside the portal"),
+    ("channel_surcharge", "Phone / e-mail surcharge (1 UT)"),
+]
+# Causes that follow the eligibility verdict; the others are set by staff.
+COVERAGE_BILLABLE_CAUSES = {"excluded_service": "excluded_service"}

@@ -11,7 +11,7 @@ from .common import InterventionCommon
 
 CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 SLA_LOGGER = "odoo.addons.intervention_request.models.intervention_request_sla"
-CLOCK_LOGGER = "odoo.addons.intervention_request.models.intervention_request_clock"
+CLOCK_LOGGER = "odoo.addons.intervention_request.models.intervention_request_clock_mixin"
 # Tuesday 10 March 2026, 10:00 Paris (UTC+1).
 RECEIVED = datetime(2026, 3, 10, 9, 0)
 

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.intervention_request import BILLABLE_CAUSES
+from ..models.request_lifecycle import BILLABLE_CAUSES
 
 # Causes staff declare by hand (H1); the others come from the intake checks.
 STAFF_CAUSES = [

@@ -7,8 +7,8 @@ from odoo import api, fields, models
 from odoo.tools import format_datetime, plaintext2html, single_email_re
 
 from ..tools import business_time
-from .intervention_request import COVERAGE_BILLABLE_CAUSES
-from .intervention_request_clock import TARGET_ORDER
+from .intervention_request_clock_mixin import TARGET_ORDER
+from .request_lifecycle import COVERAGE_BILLABLE_CAUSES
 from .resource_calendar import NoWorkingTimeError
 
 # Longest texts accepted from the portal form (characters).
@@ -44,7 +44,7 @@ FEEDBACK_RATINGS = [
 ]
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestPortalMixin(models.AbstractModel):
     """The request seen from the customer portal (G1-G5, D2, B7, F2).
 
     The portal controller stays thin: every rule lives here.
@@ -61,8 +61,8 @@ class InterventionRequest(models.Model):
       its own rule, acts, and posts in the conversation as the client.
     """
 
-    _name = "intervention.request"
-    _inherit = ["intervention.request", "portal.mixin"]
+    _name = "intervention.request.portal.mixin"
+    _description = "Request Portal"
 
     portal_rating = fields.Selection(
         FEEDBACK_RATINGS,

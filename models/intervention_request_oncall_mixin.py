@@ -4,12 +4,13 @@ from odoo.tools import html2plaintext, plaintext2html
 from ..tools import business_time
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestOncallMixin(models.AbstractModel):
     """After-hours side of a request: the calls it comes from and the
     technician's report, which opens or completes the request on the next
     business day (E5, seed 000 Sect. 5.02)."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.oncall.mixin"
+    _description = "Request On-call Report"
 
     oncall_call_ids = fields.One2many(
         "intervention.oncall.call", "request_id", string="After-hours Calls"

@@ -99,7 +99,7 @@ STOP_WORDS = frozenset(
 )
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestKnowledgeMixin(models.AbstractModel):
     """The knowledge base (B6): the cause and the resolution scenario recorded
     when an incident is resolved, and past resolutions suggested for similar
     requests (same equipment, component or product, or shared words).
@@ -109,7 +109,8 @@ class InterventionRequest(models.Model):
     with the request it comes from.
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.knowledge.mixin"
+    _description = "Request Knowledge Base"
 
     cause = fields.Text(
         tracking=True,

@@ -3,12 +3,13 @@ from odoo import models
 from .request_lifecycle import FIRST_DATE_FIELDS, LAST_DATE_FIELDS
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestReportMixin(models.AbstractModel):
     """What the PDF intervention report (I1) prints: the timeline of states,
     the SLA targets against the actual times, the freezes and the time spent.
     The template is ``report/intervention_request_report.xml``."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.report.mixin"
+    _description = "Request Intervention Report"
 
     def _get_report_base_filename(self):
         """Name of the PDF the portal downloads (portal's _show_report)."""

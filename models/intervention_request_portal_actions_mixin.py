@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from .intervention_request_portal import (
+from .intervention_request_portal_mixin import (
     FEEDBACK_RATINGS,
     PORTAL_ESCALATION_INTERVAL,
     PORTAL_ESCALATION_STATES,
@@ -14,13 +14,14 @@ from .intervention_request_portal import (
 )
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestPortalActionsMixin(models.AbstractModel):
     """The client's actions from the portal (G3, D2, B7, F2) and the export
     of the client's requests (G4). Called on a request the portal controller
     checked, as superuser acting for the portal user: each method checks its
     own rule, acts, and posts in the conversation as the client."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.portal.actions.mixin"
+    _description = "Request Portal Actions"
 
     # ------------------------------------------------------------------
     # Client actions (G3, D2, B7, F2)

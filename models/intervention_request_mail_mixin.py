@@ -15,7 +15,7 @@ SENDER_MATCHES = [
 ]
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestMailMixin(models.AbstractModel):
     """E-mail intake (B1, B2, B3, A4, H1): a request opened by an e-mail to a
     support team's alias, through Odoo's mail gateway.
 
@@ -38,7 +38,8 @@ class InterventionRequest(models.Model):
     in ``models/mail_thread.py``).
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.mail.mixin"
+    _description = "Request E-mail Intake"
     _primary_email = "email_from"
 
     team_id = fields.Many2one(
@@ -83,7 +84,7 @@ class InterventionRequest(models.Model):
             msg_dict.get("email_from"), company
         )
         values.update(requests._prepare_email_intake_values(msg_dict, sender, match))
-        request = super(InterventionRequest, requests).message_new(
+        request = super(InterventionRequestMailMixin, requests).message_new(
             msg_dict, custom_values=values
         )
         # The requester follows the conversation (our answers reach them),

@@ -25,14 +25,15 @@ SLA_TRIGGER_FIELDS = {
 TARGET_ORDER = ("take_in_charge", "workaround", "resolution", "onsite")
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestClockMixin(models.AbstractModel):
     """The request's SLA clocks (C1-C4, F4): which policy applies, on which
     calendar, the targets' deadlines and statuses, and the out-of-hours freeze.
     The arithmetic is in ``tools/business_time.py``; the targets are
     ``intervention.request.sla`` records kept in step by ``_sla_sync``.
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.clock.mixin"
+    _description = "Request SLA Clocks"
 
     sla_policy_id = fields.Many2one(
         "intervention.sla.policy",

@@ -5,7 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .intervention_request import COVERAGE_BILLABLE_CAUSES, COVERAGE_FIELDS
+from .intervention_request_coverage_mixin import COVERAGE_FIELDS
+from .request_lifecycle import COVERAGE_BILLABLE_CAUSES
 
 # Moves that start (or conclude) the work: refused on an out-of-contract
 # request whose terms the client has not accepted (H2).
@@ -17,7 +18,7 @@ CHARGE_SYNC_FIELDS = {*COVERAGE_FIELDS, "is_billable", "billable_cause"}
 SYNC_STATES = {"qualified", "cancelled"}
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestBillingMixin(models.AbstractModel):
     """Billing of a request (H1-H4): its billable causes with who and why,
     the time spent, the client's acceptance of the terms before work on an
     out-of-contract request, and what is left to invoice.
@@ -26,7 +27,12 @@ class InterventionRequest(models.Model):
     ``charge_ids`` keep every cause with its origin, author and reason.
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.billing.mixin"
+    _description = "Request Billing"
+
+    # A computed field rather than a related one: the mixin has no company
+    # field of its own (the request has).
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
 
     charge_ids = fields.One2many(
         "intervention.request.charge", "request_id", string="Billable Causes"
@@ -37,7 +43,6 @@ class InterventionRequest(models.Model):
     time_spent = fields.Float(
         string="Time Spent (hours)", compute="_compute_time_spent", store=True
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
 
     # Terms of an out-of-contract request (H2)
     terms_required = fields.Boolean(
@@ -96,6 +101,11 @@ class InterventionRequest(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("company_id.currency_id")
+    def _compute_currency_id(self):
+        for request in self:
+            request.currency_id = request.company_id.currency_id
+
     @api.depends("time_entry_ids.duration")
     def _compute_time_spent(self):
         for request in self:

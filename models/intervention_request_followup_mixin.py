@@ -30,7 +30,7 @@ TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestFollowupMixin(models.AbstractModel):
     """Follow-up of the conversation with the client (F1-F3, B3):
 
     - waiting-on-client reminders by severity, restarted by each client
@@ -46,7 +46,8 @@ class InterventionRequest(models.Model):
     re-check, then act and mark each request in its own savepoint.
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.followup.mixin"
+    _description = "Request Client Follow-up"
 
     followup_cycle_start = fields.Datetime(
         string="Waiting Cycle Start",

@@ -18,7 +18,7 @@ from .request_lifecycle import (
 )
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestWorkflowMixin(models.AbstractModel):
     """The request's state machine (B3), freezes opened and closed by its
     transitions (B4) and routing between support levels and domains (B5).
 
@@ -26,7 +26,8 @@ class InterventionRequest(models.Model):
     so buttons, RPC calls and imports obey the same rules.
     """
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.workflow.mixin"
+    _description = "Request Workflow"
 
     # ------------------------------------------------------------------
     # State machine
@@ -157,7 +158,7 @@ class InterventionRequest(models.Model):
             groups.setdefault(key, self.browse())
             groups[key] |= request
         for key, requests in groups.items():
-            super(InterventionRequest, requests).write({**vals, **dict(key)})
+            super(InterventionRequestWorkflowMixin, requests).write({**vals, **dict(key)})
         moving._apply_transition_effects(target, previous, now)
         return True
 

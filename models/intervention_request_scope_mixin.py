@@ -1,11 +1,12 @@
 from odoo import models
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestScopeMixin(models.AbstractModel):
     """A way forward for a request out of the contract's scope (seed 004
     §3): open the contract extension wizard."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.scope.mixin"
+    _description = "Request Scope Change"
 
     def action_open_extend_wizard(self):
         self.ensure_one()

@@ -4,14 +4,15 @@ from odoo import api, models
 OWNER_FIELDS = {"kind", "product_id", "component_id"}
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestChangeMixin(models.AbstractModel):
     """Change requests go to the product owner (B1, seed 002): at intake, or
     when a request becomes a change request or changes product, it is
     assigned to the owner of its component (else of its product), who
     follows it and gets an activity. Change requests carry no SLA target
     (see ``_sla_targets``)."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.change.mixin"
+    _description = "Request Change Routing"
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,7 +14,7 @@ TEMPLATE_TERMS_DECLINED = "intervention_request.mail_template_request_terms_decl
 TERMS_RATE_PRODUCTS = ("hourly", "time_unit", "travel", "oncall")
 
 
-class InterventionRequest(models.Model):
+class InterventionRequestTermsMixin(models.AbstractModel):
     """The client's answer to the terms of an out-of-contract request (H2,
     seed 000 Sect. 3.02, seed 003 1.3): what will be billed and why, shown
     on the portal page and in the e-mails, and the client's Accept / Decline.
@@ -25,7 +25,8 @@ class InterventionRequest(models.Model):
     fingerprint of the text it showed: an acceptance only counts for the
     terms the client read, and the text is kept as accepted."""
 
-    _inherit = "intervention.request"
+    _name = "intervention.request.terms.mixin"
+    _description = "Request Terms"
 
     terms_summary = fields.Text(
         string="Terms Shown to the Client",

@@ -6,6 +6,7 @@ from odoo.http import content_disposition, request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.request_lifecycle import FINAL_STATES
 from ..tools import spreadsheet
 
 MODEL = "intervention.request"
@@ -28,7 +29,7 @@ STATE_FILTERS = {
     "waiting": ("waiting",),
     "reopened": ("reopened",),
     "resolved": ("resolved",),
-    "closed": ("closed", "cancelled", "rejected"),
+    "closed": FINAL_STATES,
 }
 
 

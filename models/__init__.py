@@ -1,3 +1,4 @@
+from . import intervention_lifecycle_mixin
 from . import res_company
 from . import res_company_followup
 from . import res_config_settings

@@ -7,6 +7,7 @@ from odoo.tools import format_date
 
 from ..tools import business_time
 from .contract_lifecycle import CONTRACT_STATES, CONTRACT_TRANSITIONS
+from .request_lifecycle import FINAL_STATES
 
 COVERAGE_TYPES = [
     ("business", "Business hours only"),
@@ -34,7 +35,11 @@ class InterventionContract(models.Model):
 
     _name = "intervention.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "intervention.lifecycle.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_start desc, name desc"
     _check_company_auto = True
 
@@ -246,7 +251,7 @@ class InterventionContract(models.Model):
             self.env["intervention.request"].search(
                 [
                     ("contract_id", "in", self.ids),
-                    ("state", "not in", ("closed", "cancelled", "rejected")),
+                    ("state", "not in", FINAL_STATES),
                 ]
             )._sla_sync()
         return result
@@ -256,25 +261,8 @@ class InterventionContract(models.Model):
         ``target`` (``CONTRACT_TRANSITIONS``; rewriting the current state is
         no move). Expiring needs an end date already passed; terminating
         needs an end date no later than today (see ``action_terminate``)."""
+        moving = self._check_state_graph(target, CONTRACT_TRANSITIONS)
         labels = dict(self._fields["state"]._description_selection(self.env))
-        if target not in labels:
-            raise UserError(
-                self.env._("Unknown contract state: %(state)s.", state=target)
-            )
-        moving = self.filtered(lambda c: c.state != target)
-        illegal = moving.filtered(lambda c: target not in CONTRACT_TRANSITIONS[c.state])
-        if illegal:
-            raise UserError(
-                self.env._(
-                    "%(contracts)s cannot move to %(target)s from its current state "
-                    "(%(states)s).",
-                    contracts=", ".join(illegal.mapped("name")),
-                    target=labels[target],
-                    states=", ".join(
-                        sorted({labels[s] for s in illegal.mapped("state")})
-                    ),
-                )
-            )
         today = fields.Date.context_today(self)
         for contract in moving.filtered(lambda c: target in ("expired", "terminated")):
             end = fields.Date.to_date(vals.get("date_end", contract.date_end))
@@ -294,6 +282,9 @@ class InterventionContract(models.Model):
                         target=labels[target].lower(),
                     )
                 )
+
+    def _message_unknown_state(self, target):
+        return self.env._("Unknown contract state: %(state)s.", state=target)
 
     def _compute_request_count(self):
         counts = dict(

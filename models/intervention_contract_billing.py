@@ -2,6 +2,8 @@ import math
 
 from odoo import models
 
+from .request_lifecycle import FINAL_STATES
+
 RATE_FIELDS = {
     "hourly": "hourly_rate",
     "time_unit": "time_unit_rate",
@@ -42,7 +44,7 @@ class InterventionContract(models.Model):
         if {"include_phone", "include_email"}.intersection(vals):
             # The surcharge follows the channels the contract includes.
             open_requests = self.request_ids.filtered(
-                lambda r: r.state not in ("closed", "cancelled", "rejected")
+                lambda r: r.state not in FINAL_STATES
             )
             open_requests._sync_billable_causes()
         return result

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .request_lifecycle import FINAL_STATES
+
 
 class InterventionEscalationLadder(models.Model):
     """An escalation ladder (D1): levels fired at offsets from a request's
@@ -32,6 +34,6 @@ class InterventionEscalationLadder(models.Model):
         return self.env["intervention.request"].search(
             [
                 ("contract_id.escalation_ladder_id", "in", self.ids),
-                ("state", "not in", ("closed", "cancelled", "rejected")),
+                ("state", "not in", FINAL_STATES),
             ]
         )

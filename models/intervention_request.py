@@ -10,6 +10,8 @@ from .request_lifecycle import (
     BILLABLE_CAUSES,
     CANCEL_REASONS,
     COVERAGE_BILLABLE_CAUSES,
+    DONE_STATES,
+    FINAL_STATES,
     HISTORY_CONTEXT_KEY,
     STAMPED_DATE_FIELDS,
     STATES,
@@ -59,6 +61,7 @@ class InterventionRequest(models.Model):
         "intervention.request.clock.mixin",
         "intervention.request.workflow.mixin",
         "intervention.request.coverage.mixin",
+        "intervention.lifecycle.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "portal.mixin",
@@ -99,6 +102,19 @@ class InterventionRequest(models.Model):
         "Reopened: the client reported the fix did not hold.\n"
         "Closed: finished for good.\n"
         "Cancelled / Rejected: dropped, with a reason.",
+    )
+    # The groups of states as stored flags, for views, filters and reports
+    # (as project.task's is_closed); the groups are in request_lifecycle.
+    is_open = fields.Boolean(
+        compute="_compute_state_groups",
+        store=True,
+        index=True,
+        help="Not resolved, closed, cancelled or rejected: work is left.",
+    )
+    is_closed = fields.Boolean(
+        compute="_compute_state_groups",
+        store=True,
+        help="Closed, cancelled or rejected: no move is left.",
     )
     state_before_waiting = fields.Selection(STATES, readonly=True, copy=False)
     channel = fields.Selection(
@@ -407,6 +423,12 @@ class InterventionRequest(models.Model):
                     requests=", ".join(started.mapped("name")),
                 )
             )
+
+    @api.depends("state")
+    def _compute_state_groups(self):
+        for request in self:
+            request.is_open = request.state not in DONE_STATES
+            request.is_closed = request.state in FINAL_STATES
 
     @api.model
     def _expand_states(self, states, domain):

@@ -6,11 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .intervention_request_coverage_mixin import COVERAGE_FIELDS
-from .request_lifecycle import COVERAGE_BILLABLE_CAUSES
+from .request_lifecycle import COVERAGE_BILLABLE_CAUSES, FINAL_STATES, WORK_STATES
 
-# Moves that start (or conclude) the work: refused on an out-of-contract
-# request whose terms the client has not accepted (H2).
-WORK_STATES = {"in_progress", "onsite", "workaround", "resolved"}
 # Written fields after which the automatic billable causes are checked again.
 CHARGE_SYNC_FIELDS = {*COVERAGE_FIELDS, "is_billable", "billable_cause"}
 # Moves after which they are checked again: qualification confirms them, a
@@ -168,9 +165,15 @@ class InterventionRequestBillingMixin(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        if CHARGE_SYNC_FIELDS.intersection(vals) or vals.get("state") in SYNC_STATES:
+        if CHARGE_SYNC_FIELDS.intersection(vals):
             self._sync_billable_causes()
         return result
+
+    def _transition_billing(self, target, previous, when):
+        """Qualification confirms the automatic causes, a cancellation drops
+        them."""
+        if target in SYNC_STATES:
+            self._sync_billable_causes()
 
     def action_check_coverage(self):
         result = super().action_check_coverage()
@@ -380,7 +383,7 @@ class InterventionRequestBillingMixin(models.AbstractModel):
                     "The terms of %(request)s are already accepted.", request=self.name
                 )
             )
-        if self.state in ("closed", "cancelled", "rejected"):
+        if self.state in FINAL_STATES:
             raise UserError(
                 self.env._(
                     "%(request)s is finished: its terms can no longer be accepted.",

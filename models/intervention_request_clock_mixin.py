@@ -5,6 +5,7 @@ from odoo.fields import Domain
 
 from ..tools import business_time
 from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
+from .request_lifecycle import FINAL_STATES, SLA_DEFERRED_CONTEXT_KEY, SOLVED_STATES
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
@@ -105,14 +106,26 @@ class InterventionRequestClockMixin(models.AbstractModel):
 
     def write(self, vals):
         result = super().write(vals)
-        if SLA_TRIGGER_FIELDS.intersection(vals):
+        # A state change syncs the clocks in its effects (_transition_clocks).
+        if SLA_TRIGGER_FIELDS.intersection(vals) - {"state"}:
             self._sla_sync()
         return result
 
+    def _transition_clocks(self, target, previous, when):
+        """The one SLA sync (and escalation planning) of a transition, after
+        the freezes it opened or closed."""
+        self.with_context(**{SLA_DEFERRED_CONTEXT_KEY: False})._sla_sync()
+
     def _sla_sync(self):
         """Bring the SLA targets and the out-of-hours freeze of these requests
-        in line with their current data."""
-        if self.env.context.get("intervention_sla_syncing") or not self:
+        in line with their current data, then plan their escalations. Skipped
+        inside a transition until its ``_transition_clocks`` effect."""
+        context = self.env.context
+        if (
+            context.get("intervention_sla_syncing")
+            or context.get(SLA_DEFERRED_CONTEXT_KEY)
+            or not self
+        ):
             return
         # Targets are the engine's, never the user's: users only read them.
         env = self.sudo().with_context(intervention_sla_syncing=True).env
@@ -173,7 +186,7 @@ class InterventionRequestClockMixin(models.AbstractModel):
     def _sla_reached(self, target_type):
         """When the target was met, or False while it is not."""
         self.ensure_one()
-        resolved = self.date_resolved if self.state in ("resolved", "closed") else False
+        resolved = self.date_resolved if self.state in SOLVED_STATES else False
         if target_type == "take_in_charge":
             return self.date_qualified
         if target_type == "workaround":
@@ -256,9 +269,9 @@ class InterventionRequestClockMixin(models.AbstractModel):
     @api.model
     def _sla_requests_on_calendars(self, calendars=None):
         """Open requests whose clocks run on ``calendars`` (None: all)."""
-        domain = Domain(
-            "state", "not in", ("closed", "cancelled", "rejected")
-        ) & Domain("sla_ids", "!=", False)
+        domain = Domain("state", "not in", FINAL_STATES) & Domain(
+            "sla_ids", "!=", False
+        )
         if calendars is not None:
             contracts = self.env["intervention.contract"].search(
                 [

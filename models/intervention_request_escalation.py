@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 
 from ..tools import business_time
+from .request_lifecycle import DONE_STATES
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class InterventionRequestEscalation(models.Model):
     def _due_date(self, request, level, timeline):
         """When ``level`` is due for ``request`` (naive UTC), or False when it
         is not needed: target reached, no deadline, request finished."""
-        if request.state in ("resolved", "closed", "cancelled", "rejected"):
+        if request.state in DONE_STATES:
             return False
         target = request.sla_ids.filtered(lambda t: t.target_type == level.target_type)
         if not target.deadline or target.date_reached:
@@ -222,7 +223,7 @@ class InterventionRequestEscalation(models.Model):
         """The request is open and the level's target still not reached."""
         self.ensure_one()
         request = self.request_id
-        if request.state in ("resolved", "closed", "cancelled", "rejected"):
+        if request.state in DONE_STATES:
             return False
         if self.cycle != request.escalation_cycle:
             return False

@@ -8,16 +8,16 @@ from odoo.tools import format_datetime
 
 from ..tools import business_time
 from .intervention_sla_policy_reminder import REMINDER_COUNT
-from .request_lifecycle import INTAKE_CONTEXT_KEY, WAITING_FREEZE_REASONS
+from .request_lifecycle import (
+    AWAITING_STATES,
+    DONE_STATES,
+    INTAKE_CONTEXT_KEY,
+    WAITING_FREEZE_REASONS,
+)
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
 
-# States in which a request awaits an action from us whatever the messages say
-# (acknowledge, call back, look at the reopened request).
-AWAITING_STATES = ("new", "received", "reopened")
-# States with nothing left to answer: the digest leaves them out.
-ANSWERED_STATES = ("resolved", "closed", "cancelled", "rejected")
 # The waiting reason under which a client answer does not resume the request.
 CLIENT_TESTS_REASON = "client_tests"
 # Calendar days of working time fetched beyond the latest start, on top of
@@ -228,19 +228,14 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
     def _awaiting_answer_domain(self):
         """Open requests awaiting an answer from us (the digest, F3)."""
         return Domain("awaiting_answer", "=", True) & Domain(
-            "state", "not in", ANSWERED_STATES
+            "state", "not in", DONE_STATES
         )
 
     # ------------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------------
-    def write(self, vals):
-        if "state" not in vals:
-            return super().write(vals)
-        previous = {request.id: request.state for request in self}
-        result = super().write(vals)
+    def _transition_followup(self, target, previous, when):
         self._followup_after_transition(previous)
-        return result
 
     def _followup_after_transition(self, previous):
         """Entering Waiting on Client starts a reminder cycle; entering

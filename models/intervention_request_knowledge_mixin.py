@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
+from .request_lifecycle import DONE_STATES, SOLVED_STATES
+
 # Past requests suggested on a request, best first.
 SIMILAR_LIMIT = 5
 # Points of each shared trait in the similarity score (plus 1 per shared word).
@@ -189,7 +191,7 @@ class InterventionRequestKnowledgeMixin(models.AbstractModel):
 
     def _use_resolution_of(self, source):
         self.ensure_one()
-        if self.state in ("resolved", "closed", "cancelled", "rejected"):
+        if self.state in DONE_STATES:
             raise UserError(
                 self.env._(
                     "%(request)s is finished: its resolution can no longer change.",
@@ -211,7 +213,7 @@ class InterventionRequestKnowledgeMixin(models.AbstractModel):
     def _knowledge_domain(self):
         """The requests that make up the knowledge base."""
         return [
-            ("state", "in", ("resolved", "closed")),
+            ("state", "in", SOLVED_STATES),
             ("resolution", "!=", False),
         ]
 

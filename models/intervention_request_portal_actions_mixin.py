@@ -12,6 +12,7 @@ from .intervention_request_portal_mixin import (
     PORTAL_ESCALATION_STATES,
     PORTAL_MAX_LENGTHS,
 )
+from .request_lifecycle import SOLVED_STATES
 
 
 class InterventionRequestPortalActionsMixin(models.AbstractModel):
@@ -122,7 +123,7 @@ class InterventionRequestPortalActionsMixin(models.AbstractModel):
         """Last instant for the client's rating and remarks (B7): the
         company's feedback window after resolution (or closure)."""
         self.ensure_one()
-        if self.state not in ("resolved", "closed"):
+        if self.state not in SOLVED_STATES:
             return False
         start = self.date_resolved or self.date_closed
         days = self.company_id.intervention_feedback_days

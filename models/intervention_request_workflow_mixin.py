@@ -13,6 +13,7 @@ from .request_lifecycle import (
     FIRST_DATE_FIELDS,
     LAST_DATE_FIELDS,
     REJECT_REASONS,
+    SLA_DEFERRED_CONTEXT_KEY,
     TRANSITIONS,
     WAITING_FREEZE_REASONS,
 )
@@ -36,26 +37,12 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
         """Raise a UserError unless every request of ``self`` may move to
         ``target``. ``vals`` are the values written with the new state."""
         vals = vals or {}
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        if target not in labels:
-            raise UserError(
-                self.env._("Unknown request state: %(state)s.", state=target)
-            )
-        illegal = self.filtered(lambda r: target not in TRANSITIONS[r.state])
-        if illegal:
-            raise UserError(
-                self.env._(
-                    "%(requests)s cannot move to %(target)s from its current state "
-                    "(%(states)s).",
-                    requests=", ".join(illegal.mapped("name")),
-                    target=labels[target],
-                    states=", ".join(
-                        sorted({labels[s] for s in illegal.mapped("state")})
-                    ),
-                )
-            )
+        self._check_state_graph(target, TRANSITIONS)
         for request in self:
             request._check_transition_requirements(target, vals)
+
+    def _message_unknown_state(self, target):
+        return self.env._("Unknown request state: %(state)s.", state=target)
 
     def _check_transition_requirements(self, target, vals):
         """Conditions beyond the transition graph, per request."""
@@ -139,6 +126,10 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
         return bool(deadline) and (when or fields.Datetime.now()) <= deadline
 
     def write(self, vals):
+        """The one write of a state change: the gate, the dates the move
+        stamps, then the transition effects in their order
+        (``_transition_effects``). The concerns' own ``write`` overrides only
+        react to other fields."""
         self._check_input_values(vals)
         if "state" not in vals:
             return super().write(vals)
@@ -149,18 +140,44 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
         moving._check_transition(target, vals)
         previous = {request.id: request.state for request in moving}
         now = fields.Datetime.now()
+        if staying:
+            super(InterventionRequestWorkflowMixin, staying).write(vals)
         # Requests get different timestamps (a first-time date is kept):
-        # write once per group of identical values.
-        groups = {(): staying} if staying else {}
-        for request in moving:
+        # write once per group of identical values. The clocks wait for their
+        # turn among the effects (one SLA sync per transition).
+        deferred = moving.with_context(**{SLA_DEFERRED_CONTEXT_KEY: True})
+        groups = {}
+        for request in deferred:
             stamps = request._prepare_transition_values(target, now)
             key = tuple(sorted(stamps.items()))
-            groups.setdefault(key, self.browse())
+            groups.setdefault(key, deferred.browse())
             groups[key] |= request
         for key, requests in groups.items():
-            super(InterventionRequestWorkflowMixin, requests).write({**vals, **dict(key)})
-        moving._apply_transition_effects(target, previous, now)
+            super(InterventionRequestWorkflowMixin, requests).write(
+                {**vals, **dict(key)}
+            )
+        deferred._run_transition_effects(target, previous, now)
         return True
+
+    def _transition_effects(self):
+        """What a state change does, in this order. Each effect is a method
+        ``(target, previous, when)`` of its concern's file, called on the
+        requests that moved (``previous``: their state before the move)."""
+        return [
+            "_transition_freezes",  # workflow: open / close freezes (B4)
+            "_transition_clocks",  # clock: one SLA sync + escalation plan (C3, D1)
+            "_transition_acknowledge",  # workflow: acknowledgement (B3)
+            "_transition_followup",  # follow-up: reminders, resolution notice (F1)
+            "_transition_billing",  # billing: automatic billable causes (H1)
+        ]
+
+    def _run_transition_effects(self, target, previous, when):
+        """Run the transition effects in order, the SLA sync deferred until
+        ``_transition_clocks`` (freezes opened or closed on the way would
+        each sync the clocks otherwise)."""
+        requests = self.with_context(**{SLA_DEFERRED_CONTEXT_KEY: True})
+        for effect in self._transition_effects():
+            getattr(requests, effect)(target, previous, when)
 
     def _prepare_transition_values(self, target, when):
         """The dates a move to ``target`` stamps on this request."""
@@ -178,8 +195,8 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
             values["escalation_cycle"] = self.escalation_cycle + 1
         return values
 
-    def _apply_transition_effects(self, target, previous, when):
-        """Open or close the freezes a transition causes; acknowledge."""
+    def _transition_freezes(self, target, previous, when):
+        """Open or close the freezes a transition causes (B4)."""
         if target != "waiting":
             was_waiting = self.filtered(lambda r: previous.get(r.id) == "waiting")
             was_waiting.freeze_ids.filtered(
@@ -189,6 +206,9 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
             self._open_waiting_freeze(when)
         if target in FINAL_STATES or target == "resolved":
             self.freeze_ids.filtered("is_open")._close(when)
+
+    def _transition_acknowledge(self, target, previous, when):
+        """Entering Received acknowledges the request to the requester."""
         if target == "received":
             self._send_acknowledgement()
 

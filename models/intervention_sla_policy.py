@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .request_lifecycle import FINAL_STATES
+
 
 class InterventionSlaPolicy(models.Model):
     """A service-level policy: targets per severity and/or priority (C1).
@@ -90,6 +92,6 @@ class InterventionSlaPolicy(models.Model):
         return self.env["intervention.request"].search(
             [
                 ("sla_policy_id", "in", self.ids),
-                ("state", "not in", ("closed", "cancelled", "rejected")),
+                ("state", "not in", FINAL_STATES),
             ]
         )

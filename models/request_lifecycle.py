@@ -1,6 +1,7 @@
-"""The request lifecycle (B3): states, legal transitions and what each
-transition stamps. Plain constants shared by the model, its wizards and
-the tests; the rules are enforced in ``intervention_request_workflow``."""
+"""The request lifecycle (B3): states, their groups, legal transitions and
+what each transition stamps, the reasons and billable causes. Plain
+constants shared by the model, its wizards, crons, portal and tests; the
+rules are enforced in ``intervention_request_workflow_mixin``."""
 
 STATES = [
     ("new", "New"),
@@ -65,10 +66,20 @@ TRANSITIONS = {
     "cancelled": set(),
     "rejected": set(),
 }
-FINAL_STATES = {"closed", "cancelled", "rejected"}
-OPEN_STATES = [
-    state for state, _label in STATES if state not in FINAL_STATES | {"resolved"}
-]
+# Groups of states: the one vocabulary of the models, crons, portal and
+# tests (views read the stored flags ``is_open`` / ``is_closed``).
+# No move left from these.
+FINAL_STATES = ("closed", "cancelled", "rejected")
+# No work left: resolved or final (a request not in these is open).
+DONE_STATES = ("resolved", *FINAL_STATES)
+# Fixed: the cause and resolution are recorded, the resolution target met.
+SOLVED_STATES = ("resolved", "closed")
+# Awaiting an action from us whatever the messages say (acknowledge, call
+# back, look at the reopened request).
+AWAITING_STATES = ("new", "received", "reopened")
+# Moves that start (or conclude) the work: refused on an out-of-contract
+# request whose terms the client has not accepted (H2).
+WORK_STATES = ("in_progress", "onsite", "workaround", "resolved")
 
 # Timestamp written when a state is first reached (kept afterwards: the SLA
 # clocks use them) and those rewritten every time it is reached.
@@ -95,6 +106,9 @@ INTAKE_CONTEXT_KEY = "intervention_email_intake"
 STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
     LAST_DATE_FIELDS.values()
 )
+# Context key under which the request's SLA sync waits: a transition runs
+# it once, among its effects, after the freezes it opens or closes.
+SLA_DEFERRED_CONTEXT_KEY = "intervention_sla_deferred"
 # Context key letting data loading (demo history, migrations) backdate them.
 HISTORY_CONTEXT_KEY = "intervention_history_import"
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -112,6 +113,46 @@ class InterventionCommon(BaseCommon):
         if activate:
             contract.action_activate()
         return contract
+
+    @classmethod
+    def _create_policy(cls, name, *targets, **values):
+        """An SLA policy with one line per target, each ``(target_type,
+        duration)`` in business hours or ``(target_type, duration, unit)``."""
+        lines = [
+            Command.create(
+                {
+                    "target_type": target_type,
+                    "duration": duration,
+                    "unit": unit[0] if unit else "hours",
+                }
+            )
+            for target_type, duration, *unit in targets
+        ]
+        return cls.env["intervention.sla.policy"].create(
+            {"name": name, "line_ids": lines, **values}
+        )
+
+    @classmethod
+    def _create_ladder(cls, name, *levels, **values):
+        """An escalation ladder; each level is a dict over a first level at
+        the take-in-charge deadline for the support manager."""
+        level_values = [
+            Command.create(
+                {
+                    "sequence": sequence,
+                    "name": f"Level {sequence}",
+                    "offset": 0,
+                    "offset_unit": "business_hours",
+                    "target_type": "take_in_charge",
+                    "recipient_role": "support_manager",
+                    **level,
+                }
+            )
+            for sequence, level in enumerate(levels or [{}], start=1)
+        ]
+        return cls.env["intervention.escalation.ladder"].create(
+            {"name": name, "level_ids": level_values, **values}
+        )
 
     def _create_request(self, **values):
         """A complete request of the main client, received on a weekday.

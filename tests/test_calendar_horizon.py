@@ -11,7 +11,9 @@ from .common import InterventionCommon
 
 CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 SLA_LOGGER = "odoo.addons.intervention_request.models.intervention_request_sla"
-CLOCK_LOGGER = "odoo.addons.intervention_request.models.intervention_request_clock_mixin"
+CLOCK_LOGGER = (
+    "odoo.addons.intervention_request.models.intervention_request_clock_mixin"
+)
 # Tuesday 10 March 2026, 10:00 Paris (UTC+1).
 RECEIVED = datetime(2026, 3, 10, 9, 0)
 
@@ -26,41 +28,9 @@ class TestCalendarHorizon(InterventionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "3 h",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 3,
-                            "unit": "hours",
-                        },
-                    )
-                ],
-            }
-        )
-        cls.ladder = cls.env["intervention.escalation.ladder"].create(
-            {
-                "name": "Business hours",
-                "business_hours_only": True,
-                "level_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "sequence": 1,
-                            "name": "Level 1",
-                            "offset": 0,
-                            "offset_unit": "hours",
-                            "target_type": "take_in_charge",
-                            "recipient_role": "support_manager",
-                        },
-                    )
-                ],
-            }
+        cls.policy = cls._create_policy("3 h", ("take_in_charge", 3))
+        cls.ladder = cls._create_ladder(
+            "Business hours", {"offset_unit": "hours"}, business_hours_only=True
         )
         cls.contract.write(
             {

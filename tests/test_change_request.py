@@ -25,14 +25,8 @@ class TestChangeRequestOwner(InterventionCommon):
             groups="intervention_request.group_intervention_user",
             name="Owner Devis-fac",
         )
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "4 business hours",
-                "line_ids": [
-                    (0, 0, {"target_type": "take_in_charge", "duration": 4}),
-                    (0, 0, {"target_type": "resolution", "duration": 40}),
-                ],
-            }
+        cls.policy = cls._create_policy(
+            "4 business hours", ("take_in_charge", 4), ("resolution", 40)
         )
         cls.contract.sla_policy_id = cls.policy
         cls.product = cls.env["intervention.product"].create(

@@ -54,33 +54,11 @@ class TestComplianceStatement(InterventionBillingCommon):
                 }
             )
         cls.company.resource_calendar_id = cls.calendar_business
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "2 h / 18 h",
-                "line_ids": [
-                    (0, 0, {"target_type": "take_in_charge", "duration": 2}),
-                    (0, 0, {"target_type": "resolution", "duration": 18}),
-                ],
-            }
+        cls.policy = cls._create_policy(
+            "2 h / 18 h", ("take_in_charge", 2), ("resolution", 18)
         )
-        cls.ladder = cls.env["intervention.escalation.ladder"].create(
-            {
-                "name": "At the take-in-charge deadline",
-                "level_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "sequence": 1,
-                            "name": "Support manager",
-                            "offset": 0,
-                            "offset_unit": "business_hours",
-                            "target_type": "take_in_charge",
-                            "recipient_role": "support_manager",
-                        },
-                    )
-                ],
-            }
+        cls.ladder = cls._create_ladder(
+            "At the take-in-charge deadline", {"name": "Support manager"}
         )
         cls.contract.write(
             {

@@ -47,54 +47,24 @@ class TestCronReliability(OncallCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "3 h",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 3,
-                            "unit": "hours",
-                        },
-                    )
-                ],
-                "reminder_line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "severity": "blocking",
-                            "reminder_1_days": 1,
-                            "reminder_2_days": 2,
-                            "reminder_3_days": 3,
-                            "close_after_days": 1,
-                        },
-                    )
-                ],
-            }
+        cls.policy = cls._create_policy(
+            "3 h",
+            ("take_in_charge", 3),
+            reminder_line_ids=[
+                (
+                    0,
+                    0,
+                    {
+                        "severity": "blocking",
+                        "reminder_1_days": 1,
+                        "reminder_2_days": 2,
+                        "reminder_3_days": 3,
+                        "close_after_days": 1,
+                    },
+                )
+            ],
         )
-        cls.ladder = cls.env["intervention.escalation.ladder"].create(
-            {
-                "name": "At the deadline",
-                "level_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "sequence": 1,
-                            "name": "Level 1",
-                            "offset": 0,
-                            "offset_unit": "business_hours",
-                            "target_type": "take_in_charge",
-                            "recipient_role": "support_manager",
-                        },
-                    )
-                ],
-            }
-        )
+        cls.ladder = cls._create_ladder("At the deadline")
         cls.contract.write(
             {
                 "sla_policy_id": cls.policy.id,

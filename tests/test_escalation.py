@@ -27,26 +27,8 @@ class TestEscalation(InterventionCommon):
         super().setUpClass()
         cls.director = cls._user("ir_director", "Technical Director")
         cls.ceo = cls._user("ir_ceo", "General Manager")
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "3 h / 8 days",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 3,
-                            "unit": "hours",
-                        },
-                    ),
-                    (
-                        0,
-                        0,
-                        {"target_type": "resolution", "duration": 8, "unit": "days"},
-                    ),
-                ],
-            }
+        cls.policy = cls._create_policy(
+            "3 h / 8 days", ("take_in_charge", 3), ("resolution", 8, "days")
         )
         cls.ladder = cls.env["intervention.escalation.ladder"].create(
             {

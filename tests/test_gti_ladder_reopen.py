@@ -31,15 +31,7 @@ class TestDemoGtiLadder(InterventionCommon):
             mode="init",
         )
         cls.ladder = cls.env.ref("intervention_request.demo_ladder_gti")
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "GTI 2 h",
-                "line_ids": [
-                    (0, 0, {"target_type": "take_in_charge", "duration": 1}),
-                    (0, 0, {"target_type": "onsite", "duration": 2}),
-                ],
-            }
-        )
+        cls.policy = cls._create_policy("GTI 2 h", ("take_in_charge", 1), ("onsite", 2))
         cls.contract.write(
             {
                 "has_gti": True,

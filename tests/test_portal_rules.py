@@ -30,22 +30,7 @@ class TestPortalRules(InterventionCommon):
             partner_id=cls.contact.id,
             tz="Europe/Paris",
         )
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "Portal rules",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 2,
-                            "unit": "hours",
-                        },
-                    )
-                ],
-            }
-        )
+        cls.policy = cls._create_policy("Portal rules", ("take_in_charge", 2))
         cls.contract.sla_policy_id = cls.policy
 
     def _portal_env(self):

@@ -1,6 +1,5 @@
 from . import intervention_lifecycle_mixin
 from . import res_company
-from . import res_company_followup
 from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
@@ -37,10 +36,6 @@ from . import intervention_oncall_call
 from . import intervention_oncall_attempt
 from . import intervention_oncall_export
 from . import intervention_contract_oncall
-from . import res_company_oncall
-from . import res_config_settings_oncall
-from . import res_company_portal
-from . import res_config_settings_portal
 from . import intervention_contract_extension
 from . import intervention_compliance_penalty
 from . import intervention_contract_compliance
@@ -49,7 +44,6 @@ from . import intervention_compliance_statement_line
 from . import intervention_compliance_statement_breach
 from . import intervention_compliance_statement_freeze
 from . import intervention_compliance_statement_delivery
-from . import account_move_compliance
 from . import ir_actions_report
 from . import intervention_request_coverage_mixin
 from . import intervention_request_workflow_mixin

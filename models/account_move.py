@@ -13,6 +13,21 @@ class AccountMove(models.Model):
         compute="_compute_intervention_request_ids"
     )
 
+    # A credit note of SLA penalties links back to its compliance statement
+    # (I3); a statement has at most one (unique index).
+    compliance_statement_id = fields.Many2one(
+        "intervention.compliance.statement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+
+    _compliance_statement_uniq = models.UniqueIndex(
+        "(compliance_statement_id) WHERE compliance_statement_id IS NOT NULL",
+        "A compliance statement is credited once.",
+    )
+
     @api.depends(
         "invoice_line_ids.intervention_time_entry_id",
         "invoice_line_ids.intervention_charge_id",

@@ -7,9 +7,9 @@ from odoo.tools import SQL, html2plaintext
 from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
 from .request_lifecycle import (
+    AUTOMATIC_BILLABLE_CAUSES,
     BILLABLE_CAUSES,
     CANCEL_REASONS,
-    COVERAGE_BILLABLE_CAUSES,
     DONE_STATES,
     FINAL_STATES,
     HISTORY_CONTEXT_KEY,
@@ -575,17 +575,12 @@ class InterventionRequest(models.Model):
         A covered request opened by phone or e-mail costs 1 UT unless its
         contract includes that channel (H1). Causes set by staff (abnormal
         use, not our responsibility...) are kept."""
-        automatic = {"out_of_contract", "excluded_service", "channel_surcharge"}
         for request in self:
-            if request.coverage_state == "not_covered":
+            cause = request._get_automatic_billable_cause()
+            if cause:
                 request.is_billable = True
-                request.billable_cause = COVERAGE_BILLABLE_CAUSES.get(
-                    request.coverage_reason, "out_of_contract"
-                )
-            elif request._needs_channel_surcharge():
-                request.is_billable = True
-                request.billable_cause = "channel_surcharge"
-            elif request.billable_cause in automatic:
+                request.billable_cause = cause
+            elif request.billable_cause in AUTOMATIC_BILLABLE_CAUSES:
                 request.is_billable = False
                 request.billable_cause = False
 

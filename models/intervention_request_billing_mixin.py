@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .intervention_request_coverage_mixin import COVERAGE_FIELDS
-from .request_lifecycle import COVERAGE_BILLABLE_CAUSES, FINAL_STATES, WORK_STATES
+from .request_lifecycle import FINAL_STATES, WORK_STATES
 
 # Written fields after which the automatic billable causes are checked again.
 CHARGE_SYNC_FIELDS = {*COVERAGE_FIELDS, "is_billable", "billable_cause"}
@@ -181,20 +181,13 @@ class InterventionRequestBillingMixin(models.AbstractModel):
         return result
 
     def _get_automatic_billable_causes(self):
-        """Causes the intake and qualification checks give: out of contract
-        or excluded service from the eligibility verdict (A4), else the
-        phone / e-mail surcharge when the contract does not include the
-        channel. A cancelled request (duplicate, withdrawn) has none."""
+        """The automatic causes of the request (``_get_automatic_billable_cause``,
+        the one rule); a cancelled request (duplicate, withdrawn) has none."""
         self.ensure_one()
         if self.state == "cancelled":
             return set()
-        if self.coverage_state == "not_covered":
-            return {
-                COVERAGE_BILLABLE_CAUSES.get(self.coverage_reason, "out_of_contract")
-            }
-        if self._needs_channel_surcharge():
-            return {"channel_surcharge"}
-        return set()
+        cause = self._get_automatic_billable_cause()
+        return {cause} if cause else set()
 
     def _sync_billable_causes(self):
         """Record the automatic causes that apply and drop those that no

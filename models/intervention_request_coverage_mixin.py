@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .request_lifecycle import COVERAGE_BILLABLE_CAUSES
+
 # Fields the eligibility verdict (A4) reads.
 COVERAGE_FIELDS = (
     "contract_id",
@@ -63,3 +65,22 @@ class InterventionRequestCoverageMixin(models.AbstractModel):
             service=self.service_id,
             channel=self.channel,
         )
+
+    def _get_automatic_billable_cause(self, verdict=None):
+        """The one rule of the automatic billable cause (H1): out of contract
+        or excluded service from the eligibility ``verdict`` (A4; default:
+        the stored one), else the phone / e-mail surcharge when the contract
+        does not include the channel; False when none applies. Used by the
+        request's billable flag, its automatic charges and the portal's
+        preview."""
+        self.ensure_one()
+        if verdict is None:
+            verdict = {
+                "covered": self.coverage_state != "not_covered",
+                "reason": self.coverage_reason,
+            }
+        if not verdict["covered"]:
+            return COVERAGE_BILLABLE_CAUSES.get(verdict["reason"], "out_of_contract")
+        if self._needs_channel_surcharge():
+            return "channel_surcharge"
+        return False

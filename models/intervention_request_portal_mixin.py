@@ -8,7 +8,6 @@ from odoo.tools import format_datetime, plaintext2html, single_email_re
 
 from ..tools import business_time
 from .intervention_request_clock_mixin import TARGET_ORDER
-from .request_lifecycle import COVERAGE_BILLABLE_CAUSES
 from .resource_calendar import NoWorkingTimeError
 
 # Longest texts accepted from the portal form (characters).
@@ -289,11 +288,7 @@ class InterventionRequestPortalMixin(models.AbstractModel):
         draft = self.sudo().new({**vals, "date_received": now})
         verdict = draft._get_coverage_verdict()
         causes = dict(self._fields["billable_cause"]._description_selection(self.env))
-        cause = (
-            False
-            if verdict["covered"]
-            else COVERAGE_BILLABLE_CAUSES.get(verdict["reason"], "out_of_contract")
-        )
+        cause = draft._get_automatic_billable_cause(verdict)
         next_opening = self._portal_next_opening(draft, now)
         return {
             "covered": verdict["covered"],

@@ -131,5 +131,8 @@ BILLABLE_CAUSES = [
     ("traceability", "Traceability request outside the portal"),
     ("channel_surcharge", "Phone / e-mail surcharge (1 UT)"),
 ]
+# Causes the intake checks give on their own (H1): the eligibility verdict's
+# and the phone / e-mail surcharge; the others are set by staff.
+AUTOMATIC_BILLABLE_CAUSES = ("out_of_contract", "excluded_service", "channel_surcharge")
 # Causes that follow the eligibility verdict; the others are set by staff.
 COVERAGE_BILLABLE_CAUSES = {"excluded_service": "excluded_service"}

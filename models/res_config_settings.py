@@ -16,3 +16,15 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.intervention_duty_desk_email",
         readonly=False,
     )
+
+    intervention_feedback_days = fields.Integer(
+        related="company_id.intervention_feedback_days",
+        readonly=False,
+    )
+
+    intervention_oncall_direction_id = fields.Many2one(
+        related="company_id.intervention_oncall_direction_id", readonly=False
+    )
+    intervention_oncall_export_email = fields.Char(
+        related="company_id.intervention_oncall_export_email", readonly=False
+    )

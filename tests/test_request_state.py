@@ -361,6 +361,13 @@ class TestTransitionPipeline(RequestStateCommon):
     """A state change runs the SLA engine once and plans the escalations
     once, whatever freezes it opens or closes on the way."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contract.sla_policy_id = cls._create_policy(
+            "3 h / 40 h", ("take_in_charge", 3), ("resolution", 40)
+        )
+
     def _counting_syncs(self, stack):
         """Count the calls of the SLA engine and of the escalation planner
         while ``stack`` is open."""

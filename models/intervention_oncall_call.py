@@ -24,12 +24,6 @@ ESCALATION_LEVELS = [
     ("manager", "On-call manager"),
     ("general", "General management"),
 ]
-# Seed 001 §5.2: individual 7/7 clients calling after 18:00 local time are
-# called back the next morning.
-INDIVIDUAL_CUTOFF_HOUR = 18
-# Before this local hour, a call is "in the morning" (seed 001: evening
-# before a day-duty day vs. night of that day).
-NOON = 12
 
 
 class InterventionOncallCall(models.Model):
@@ -227,11 +221,13 @@ class InterventionOncallCall(models.Model):
 
     @api.model
     def _individual_next_morning(self, agency, when):
-        """Seed 001: an individual 7/7 client calling after 18:00 (or in the
-        night before the morning) is called back the next morning, whatever
-        the agency's windows. Returns that morning, or None."""
+        """Seed 001: an individual 7/7 client calling after the company's
+        cut-off (18:00 in the seed) or in the night before the morning is
+        called back the next morning, whatever the agency's windows. Returns
+        that morning, or None."""
         local = agency._local(when)
-        if local.hour >= INDIVIDUAL_CUTOFF_HOUR:
+        company = agency.company_id or self.env.company
+        if _local_hour(local) >= company.intervention_oncall_individual_cutoff:
             return agency._next_morning(when)
         today_morning = agency._next_morning(when - timedelta(days=1))
         if business_time.to_aware_utc(when) < today_morning:
@@ -244,7 +240,8 @@ class InterventionOncallCall(models.Model):
         public holiday), or that day's early morning: the technician is
         called when the day duty starts. Returns that start, or None."""
         local = agency._local(when)
-        if local.hour >= NOON:
+        company = agency.company_id or self.env.company
+        if _local_hour(local) >= company.intervention_oncall_morning_end:
             return agency._next_day_duty_start(when)
         today = local.date()
         if agency._is_business_day(today):
@@ -539,3 +536,9 @@ class InterventionOncallCall(models.Model):
             "view_mode": "form",
             "res_id": self.request_id.id,
         }
+
+
+def _local_hour(local):
+    """The hour of a local datetime as a float (18:30 -> 18.5), to compare
+    with the company's procedure hours."""
+    return local.hour + local.minute / 60

@@ -20,7 +20,6 @@ PORTAL_MAX_LENGTHS = {
     "note": 2000,
 }
 PORTAL_MAX_ATTACHMENTS = 10
-PORTAL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 PHONE_RE = re.compile(r"^[0-9+()./\- ]{4,40}$")
 # States in which the client may chase us: the request waits on the desk.
 PORTAL_ESCALATION_STATES = (
@@ -262,15 +261,15 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             return self.env._(
                 "Attach %(count)s files at most.", count=PORTAL_MAX_ATTACHMENTS
             )
+        max_mb = self.env.company.intervention_portal_max_attachment_mb
         too_big = [name for name, data, _mime in files if not data]
         too_big += [
-            name
-            for name, data, _mime in files
-            if len(data) > PORTAL_MAX_ATTACHMENT_BYTES
+            name for name, data, _mime in files if len(data) > max_mb * 1024 * 1024
         ]
         if too_big:
             return self.env._(
-                "Files must hold data and weigh 10 MB at most: %(files)s.",
+                "Files must hold data and weigh %(size)s MB at most: %(files)s.",
+                size=max_mb,
                 files=", ".join(too_big),
             )
         return None

@@ -48,6 +48,16 @@ class ResCompany(models.Model):
         "leave remarks in the portal.",
     )
 
+    intervention_portal_max_attachment_mb = fields.Integer(
+        string="Portal Attachment Limit (MB)",
+        default=10,
+        help="Largest file a client may attach to a request in the portal.",
+    )
+
+    _intervention_portal_max_attachment_mb_positive = models.Constraint(
+        "CHECK(intervention_portal_max_attachment_mb > 0)",
+        "The portal attachment limit must be at least 1 MB.",
+    )
     _intervention_feedback_days_positive = models.Constraint(
         "CHECK(intervention_feedback_days >= 0)",
         "The feedback window cannot be negative.",
@@ -64,6 +74,27 @@ class ResCompany(models.Model):
         string="After-hours Clients File To",
         help="Receives every week the file of the clients with after-hours "
         "obligations (answering service).",
+    )
+    intervention_oncall_individual_cutoff = fields.Float(
+        string="Individual Clients Called Back From",
+        default=18.0,
+        help="Individual 7/7 clients calling after this local hour are called "
+        "back the next morning (seed 001 §5.2).",
+    )
+    intervention_oncall_morning_end = fields.Float(
+        string="Morning Ends At",
+        default=12.0,
+        help="Outside the agency's windows, a call before this local hour is "
+        "the early morning of a day-duty day; from it, the evening before the "
+        "next one (seed 001).",
+    )
+
+    _intervention_oncall_hours_valid = models.Constraint(
+        "CHECK(intervention_oncall_individual_cutoff >= 0 "
+        "AND intervention_oncall_individual_cutoff < 24 "
+        "AND intervention_oncall_morning_end >= 0 "
+        "AND intervention_oncall_morning_end < 24)",
+        "The on-call procedure hours must lie between 00:00 and 24:00.",
     )
     intervention_oncall_export_date = fields.Date(
         string="After-hours Clients File Sent On",

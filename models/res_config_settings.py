@@ -28,3 +28,12 @@ class ResConfigSettings(models.TransientModel):
     intervention_oncall_export_email = fields.Char(
         related="company_id.intervention_oncall_export_email", readonly=False
     )
+    intervention_oncall_individual_cutoff = fields.Float(
+        related="company_id.intervention_oncall_individual_cutoff", readonly=False
+    )
+    intervention_oncall_morning_end = fields.Float(
+        related="company_id.intervention_oncall_morning_end", readonly=False
+    )
+    intervention_portal_max_attachment_mb = fields.Integer(
+        related="company_id.intervention_portal_max_attachment_mb", readonly=False
+    )

@@ -3,7 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .oncall_common import OncallCommon
 
@@ -111,6 +111,21 @@ class TestOncallIntake(OncallCommon):
         self.assertEqual(call.outcome, "next_morning")
         self.assertEqual(call.date_due, datetime(2026, 3, 15, 7, 0))  # Sun 8:00
         self.assertTrue(self._summary_mails(call))
+
+    def test_individual_cutoff_is_a_company_setting(self):
+        """The seed's 18:00 is the default; the manager moves it to 17:00 in
+        the settings and a 17:30 call waits for the next morning."""
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.intervention_oncall_individual_cutoff, 18.0)
+        self.assertEqual(settings.intervention_oncall_morning_end, 12.0)
+        settings.intervention_oncall_individual_cutoff = 17.0
+        settings.save().execute()
+        # Saturday 14 March 17:30 Paris, inside the day-duty window.
+        call = self._take_call(
+            datetime(2026, 3, 14, 16, 30), contract=self.contract_individual
+        )
+        self.assertEqual(call.outcome, "next_morning")
+        self.assertEqual(call.date_due, datetime(2026, 3, 15, 7, 0))  # Sun 8:00
 
     def test_collective_at_18_on_day_duty_is_called_now(self):
         call = self._take_call(datetime(2026, 3, 14, 17, 0))

@@ -351,6 +351,17 @@ class TestPortalForm(InterventionPortalCommon):
         self.assertIn("attach your 11 file(s) again", response.text)
         self.assertEqual(self._requests_of(self.client_a), before)
 
+    def test_attachment_limit_is_a_company_setting(self):
+        """10 MB by default (seed); at 1 MB a 2 MB file is refused, saying
+        the limit."""
+        self.assertEqual(self.env.company.intervention_portal_max_attachment_mb, 10)
+        self.env.company.intervention_portal_max_attachment_mb = 1
+        files = [("attachments", ("scan.pdf", b"x" * 2 * 1024 * 1024, "text/plain"))]
+        before = self._requests_of(self.client_a)
+        response = self._submit(self._form(), files=files)
+        self.assertIn("weigh 1 MB at most: scan.pdf", response.text)
+        self.assertEqual(self._requests_of(self.client_a), before)
+
     def test_script_tags_are_stored_and_shown_as_text(self):
         payload = "<script>alert('x')</script> scanner broken"
         before = self._requests_of(self.client_a)

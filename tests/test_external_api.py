@@ -162,6 +162,40 @@ class TestExternalApi(InterventionCommon, HttpCase):
                 new,
             ),
             (
+                "create received tomorrow",
+                R,
+                "create",
+                [
+                    {
+                        **request_vals,
+                        "date_received": fields.Datetime.to_string(TOMORROW),
+                    }
+                ],
+                {},
+                "cannot be received in the future",
+                None,
+            ),
+            (
+                "reception tomorrow",
+                R,
+                "write",
+                [[new.id], {"date_received": fields.Datetime.to_string(TOMORROW)}],
+                {},
+                "cannot be received in the future",
+                new,
+            ),
+            (
+                # The after-hours report's marker is an object: a context
+                # flag sent over RPC does not open the exception.
+                "reception tomorrow, forged after-hours context",
+                R,
+                "write",
+                [[new.id], {"date_received": fields.Datetime.to_string(TOMORROW)}],
+                {"context": {"intervention_oncall_reception": True}},
+                "cannot be received in the future",
+                new,
+            ),
+            (
                 "cancel with unknown reason",
                 R,
                 "action_cancel",
@@ -425,7 +459,7 @@ class TestExternalApi(InterventionCommon, HttpCase):
     def test_bad_input_gets_a_clear_error_and_stores_nothing(self):
         cases = self._bad_inputs()
         # The figure quoted in the README ("Bad input through the external API").
-        self.assertEqual(len(cases), 40)
+        self.assertEqual(len(cases), 43)
         for label, model, method, args, kwargs, message, record in cases:
             with self.subTest(label):
                 before = record and record.read()[0]
@@ -594,6 +628,8 @@ class TestExternalApi(InterventionCommon, HttpCase):
         """Real calls through /xmlrpc/2/object: a None result would be a
         'cannot marshal None' fault after the change was committed."""
         calls = self._action_calls()
+        # The figure quoted in the README ("Bad input through the external API").
+        self.assertEqual(len(calls), 35)
         for model, method, record, args, kwargs in calls:
             with self.subTest(f"{model}.{method}"):
                 try:

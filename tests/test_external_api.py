@@ -94,6 +94,12 @@ class TestExternalApi(InterventionCommon, HttpCase):
         contract = self.contract
         R, C = "intervention.request", "intervention.contract"
         T = "intervention.time.entry"
+        B = "intervention.request.charge"
+        charge_vals = {
+            "request_id": received.id,
+            "cause": "abnormal_use",
+            "reason": "Cable cut by the client",
+        }
         stamped = [
             "date_acknowledged",
             "date_qualified",
@@ -453,13 +459,31 @@ class TestExternalApi(InterventionCommon, HttpCase):
                 "cannot be negative",
                 None,
             ),
+            (
+                "billable cause, negative quantity",
+                B,
+                "create",
+                [{**charge_vals, "quantity": -1.0}],
+                {},
+                "cannot be negative",
+                None,
+            ),
+            (
+                "billable cause, negative price",
+                B,
+                "create",
+                [{**charge_vals, "quantity": 1.0, "price_unit": -60.0}],
+                {},
+                "cannot be negative",
+                None,
+            ),
         ]
         return cases
 
     def test_bad_input_gets_a_clear_error_and_stores_nothing(self):
         cases = self._bad_inputs()
         # The figure quoted in the README ("Bad input through the external API").
-        self.assertEqual(len(cases), 43)
+        self.assertEqual(len(cases), 45)
         for label, model, method, args, kwargs, message, record in cases:
             with self.subTest(label):
                 before = record and record.read()[0]

@@ -13,6 +13,9 @@ from .request_lifecycle import (
     DONE_STATES,
     FINAL_STATES,
     HISTORY_CONTEXT_KEY,
+    ONCALL_RECEPTION,
+    ONCALL_RECEPTION_CONTEXT_KEY,
+    RECEPTION_CLOCK_SKEW,
     STAMPED_DATE_FIELDS,
     STATES,
 )
@@ -339,7 +342,8 @@ class InterventionRequest(models.Model):
 
         - the dates the transitions stamp (acknowledged, qualified, resolved,
           closed...): only a move writes them, at its instant;
-        - a reception date that is no date."""
+        - a reception date that is no date, or in the future (see
+          ``_check_reception_not_ahead``)."""
         stamped = STAMPED_DATE_FIELDS.intersection(vals)
         if stamped and not self.env.context.get(HISTORY_CONTEXT_KEY):
             raise UserError(
@@ -363,6 +367,33 @@ class InterventionRequest(models.Model):
                         value=vals["date_received"],
                     )
                 )
+            self._check_reception_not_ahead(received)
+
+    def _check_reception_not_ahead(self, received):
+        """A request cannot be received in the future: its SLA clocks start
+        at the reception, so a later date would hide a breach. Allowed:
+
+        - up to ``RECEPTION_CLOCK_SKEW`` ahead (a clock running slightly fast);
+        - the after-hours report (E5, ``_apply_oncall_report``), which dates
+          the request at the next business opening after the intervention:
+          a call at 21:00 becomes a request received at 9:00 the next
+          business day. Only that code sets the ``ONCALL_RECEPTION`` marker
+          in the context (an object, which RPC and imports cannot forge);
+        - rewriting the date a request already has (an import re-saving a
+          request the after-hours report dated ahead)."""
+        if received <= fields.Datetime.now() + RECEPTION_CLOCK_SKEW:
+            return
+        if self.env.context.get(ONCALL_RECEPTION_CONTEXT_KEY) is ONCALL_RECEPTION:
+            return
+        if self and all(request.date_received == received for request in self):
+            return
+        raise ValidationError(
+            self.env._(
+                "A request cannot be received in the future (%(date)s): set "
+                "its reception date to the time it reached you.",
+                date=fields.Datetime.to_string(received),
+            )
+        )
 
     @api.model
     def _assign_references(self, vals_list):

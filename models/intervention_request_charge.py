@@ -138,15 +138,34 @@ class InterventionRequestCharge(models.Model):
 
     @api.constrains("quantity", "price_unit")
     def _check_not_negative(self):
-        """Clear errors before the database's own check (RPC clients)."""
+        """Clear errors for values that reach the record another way (a
+        computed price)."""
         for charge in self:
             if charge.quantity < 0 or charge.price_unit < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The quantity and the unit price of a billable cause cannot "
-                        "be negative."
-                    )
-                )
+                self._raise_negative()
+
+    @api.model
+    def _check_input_values(self, vals):
+        """Clear errors for a quantity or a price an RPC client or an import
+        gets wrong, before the database's own check (which would only log an
+        SQL error)."""
+        if (vals.get("quantity") or 0) < 0 or (vals.get("price_unit") or 0) < 0:
+            self._raise_negative()
+
+    @api.model
+    def _raise_negative(self):
+        raise ValidationError(
+            self.env._(
+                "The quantity and the unit price of a billable cause cannot "
+                "be negative."
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_input_values(vals)
+        return super().create(vals_list)
 
     @api.constrains("origin", "reason")
     def _check_staff_reason(self):
@@ -168,6 +187,7 @@ class InterventionRequestCharge(models.Model):
     # Guard on invoiced causes
     # ------------------------------------------------------------------
     def write(self, vals):
+        self._check_input_values(vals)
         if INVOICED_LOCKED_FIELDS.intersection(vals):
             self._check_invoiced_unchanged()
         return super().write(vals)

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..tools import business_time
+from .request_lifecycle import ONCALL_RECEPTION, ONCALL_RECEPTION_CONTEXT_KEY
 
 
 class InterventionRequestOncallMixin(models.AbstractModel):
@@ -51,7 +52,11 @@ class InterventionRequestOncallMixin(models.AbstractModel):
             )
             if not self.user_id:
                 vals["user_id"] = technician.id
-        self.write(vals)
+        # The next business opening may still be ahead: the one reception
+        # allowed in the future (see ``_check_reception_not_ahead``).
+        self.with_context(**{ONCALL_RECEPTION_CONTEXT_KEY: ONCALL_RECEPTION}).write(
+            vals
+        )
         self.message_post(
             body=self.env._(
                 "After-hours report of %(technician)s: %(report)s",

@@ -3,6 +3,8 @@ what each transition stamps, the reasons and billable causes. Plain
 constants shared by the model, its wizards, crons, portal and tests; the
 rules are enforced in ``intervention_request_workflow_mixin``."""
 
+from datetime import timedelta
+
 STATES = [
     ("new", "New"),
     ("received", "Received"),
@@ -111,6 +113,15 @@ STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
 SLA_DEFERRED_CONTEXT_KEY = "intervention_sla_deferred"
 # Context key letting data loading (demo history, migrations) backdate them.
 HISTORY_CONTEXT_KEY = "intervention_history_import"
+# A reception date may be this much ahead of the server's clock (the clock of
+# an integration or of a workstation running slightly fast); later is refused.
+RECEPTION_CLOCK_SKEW = timedelta(minutes=1)
+# The one reception dated ahead on purpose: the after-hours report dates its
+# request at the next business opening (E5). The context key must carry this
+# very object, which no RPC call, import or form can send (they send plain
+# data: a forged ``True`` is refused), so only the report's code path can.
+ONCALL_RECEPTION_CONTEXT_KEY = "intervention_oncall_reception"
+ONCALL_RECEPTION = object()
 WAITING_FREEZE_REASONS = {"prerequisite", "site_access", "client_tests", "client_info"}
 
 CANCEL_REASONS = [

@@ -63,9 +63,11 @@ class TestContractExtension(InterventionCommon):
         form.save().action_apply()
         self.assertEqual(request.coverage_state, "not_covered")
         self.assertIn("only from", request.coverage_message)
-        later = self._create_request(
-            equipment_id=self.printer.id, date_received=datetime(2026, 4, 2, 9, 0)
-        )
+        # A request received on 2 April, once that day has come, is covered.
+        with freeze_time("2026-04-02 09:30:00"):
+            later = self._create_request(
+                equipment_id=self.printer.id, date_received=datetime(2026, 4, 2, 9, 0)
+            )
         self.assertEqual(later.coverage_state, "covered")
 
     def test_site_out_of_scope_is_added(self):
@@ -95,10 +97,12 @@ class TestContractExtension(InterventionCommon):
         self.assertEqual(self.contract.excluded_service_ids, self.service_training)
         self.assertEqual(request.contract_id, new_contract)
         self.assertEqual(request.coverage_reason, "contract_inactive")
-        # Signed and activated: the request received later is covered.
+        # Signed and activated: the request received later is covered (the
+        # desk corrects its reception date once that day has come).
         new_contract.with_user(self.manager).action_activate()
-        request.date_received = datetime(2026, 3, 12, 9, 0)
-        request.action_check_coverage()
+        with freeze_time("2026-03-12 09:30:00"):
+            request.date_received = datetime(2026, 3, 12, 9, 0)
+            request.action_check_coverage()
         self.assertEqual(request.coverage_state, "covered")
 
     def test_desk_user_proposes_to_the_account_manager(self):

@@ -62,6 +62,7 @@ class TestEligibility(InterventionCommon):
         )
         self.assertVerdict(request, "no_contract")
 
+    @freeze_time("2027-01-04 10:30:00")  # at or after the reception date
     def test_contract_not_active_at_reception(self):
         request = self._create_request(date_received=datetime(2027, 1, 4, 10, 0))
         self.assertVerdict(request, "contract_inactive")
@@ -227,6 +228,7 @@ class TestEligibility(InterventionCommon):
         )
         self.assertVerdict(request, "after_hours")
 
+    @freeze_time("2026-12-25 19:00:00")  # at or after the reception date
     def test_oncall_covers_public_holidays(self):
         """Seed 001: on-call duty runs on weekends and public holidays, so a
         global holiday does not close the on-call windows."""
@@ -246,6 +248,7 @@ class TestEligibility(InterventionCommon):
         )
         self.assertVerdict(request, False)
 
+    @freeze_time("2027-02-01 09:30:00")  # at or after the reception date
     def test_contract_follows_reception_date(self):
         next_year = self._create_contract(
             self.client, date_start=date(2027, 1, 1), date_end=date(2027, 12, 31)
@@ -256,6 +259,7 @@ class TestEligibility(InterventionCommon):
         self.assertEqual(request.contract_id, next_year)
         self.assertVerdict(request, False)
 
+    @freeze_time("2027-02-01 09:30:00")  # at or after the reception date
     def test_checks_stop_at_first_reason(self):
         self.contract.excluded_service_ids = self.service_training
         request = self._create_request(
@@ -285,6 +289,7 @@ class TestEligibility(InterventionCommon):
         self.assertEqual(request.contract_id, self.contract)
         self.assertFalse(request.contract_hint)
 
+    @freeze_time("2028-01-03 09:30:00")  # at or after the reception date
     def test_hint_when_desk_cleared_the_contract(self):
         request = self._create_request()
         request.contract_id = False
@@ -329,6 +334,7 @@ class TestEligibility(InterventionCommon):
         request = self._create_request(channel="portal")
         self.assertFalse(request.is_billable)
 
+    @freeze_time("2028-01-03 09:30:00")  # at or after the reception date
     def test_out_of_contract_outranks_the_surcharge(self):
         request = self._create_request(
             channel="phone", date_received=datetime(2028, 1, 3, 9, 0)

@@ -94,6 +94,12 @@ class TestExternalApi(InterventionCommon, HttpCase):
         contract = self.contract
         R, C = "intervention.request", "intervention.contract"
         T = "intervention.time.entry"
+        B = "intervention.request.charge"
+        charge_vals = {
+            "request_id": received.id,
+            "cause": "abnormal_use",
+            "reason": "Cable cut by the client",
+        }
         stamped = [
             "date_acknowledged",
             "date_qualified",
@@ -159,6 +165,40 @@ class TestExternalApi(InterventionCommon, HttpCase):
                 [[new.id], {"date_received": "next Tuesday"}],
                 {},
                 "not a reception date",
+                new,
+            ),
+            (
+                "create received tomorrow",
+                R,
+                "create",
+                [
+                    {
+                        **request_vals,
+                        "date_received": fields.Datetime.to_string(TOMORROW),
+                    }
+                ],
+                {},
+                "cannot be received in the future",
+                None,
+            ),
+            (
+                "reception tomorrow",
+                R,
+                "write",
+                [[new.id], {"date_received": fields.Datetime.to_string(TOMORROW)}],
+                {},
+                "cannot be received in the future",
+                new,
+            ),
+            (
+                # The after-hours report's marker is an object: a context
+                # flag sent over RPC does not open the exception.
+                "reception tomorrow, forged after-hours context",
+                R,
+                "write",
+                [[new.id], {"date_received": fields.Datetime.to_string(TOMORROW)}],
+                {"context": {"intervention_oncall_reception": True}},
+                "cannot be received in the future",
                 new,
             ),
             (
@@ -419,13 +459,31 @@ class TestExternalApi(InterventionCommon, HttpCase):
                 "cannot be negative",
                 None,
             ),
+            (
+                "billable cause, negative quantity",
+                B,
+                "create",
+                [{**charge_vals, "quantity": -1.0}],
+                {},
+                "cannot be negative",
+                None,
+            ),
+            (
+                "billable cause, negative price",
+                B,
+                "create",
+                [{**charge_vals, "quantity": 1.0, "price_unit": -60.0}],
+                {},
+                "cannot be negative",
+                None,
+            ),
         ]
         return cases
 
     def test_bad_input_gets_a_clear_error_and_stores_nothing(self):
         cases = self._bad_inputs()
         # The figure quoted in the README ("Bad input through the external API").
-        self.assertEqual(len(cases), 40)
+        self.assertEqual(len(cases), 45)
         for label, model, method, args, kwargs, message, record in cases:
             with self.subTest(label):
                 before = record and record.read()[0]
@@ -597,6 +655,8 @@ class TestExternalApi(InterventionCommon, HttpCase):
         """Real calls through /xmlrpc/2/object: a None result would be a
         'cannot marshal None' fault after the change was committed."""
         calls = self._action_calls()
+        # The figure quoted in the README ("Bad input through the external API").
+        self.assertEqual(len(calls), 35)
         for model, method, record, args, kwargs in calls:
             with self.subTest(f"{model}.{method}"):
                 try:

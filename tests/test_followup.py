@@ -528,14 +528,14 @@ class TestFollowup(InterventionCommon):
 
     def test_digest_lists_the_requests_awaiting_our_answer(self):
         with freeze_time(RECEIVED):
-            new = self._create_request(summary="Printer jam")
+            new = self._create_request(summary="Printer jam", date_received=RECEIVED)
         client_wrote = self._qualified_request()
         self._client_says(client_wrote, datetime(2026, 3, 10, 10, 0))
         answered = self._qualified_request()
         self._client_says(answered, datetime(2026, 3, 10, 10, 0))
         self._staff_says(answered, datetime(2026, 3, 10, 11, 0))
         with freeze_time(RECEIVED):
-            cancelled = self._create_request()
+            cancelled = self._create_request(date_received=RECEIVED)
             cancelled.action_cancel("withdrawn")
         self._run_cron("digest", datetime(2026, 3, 11, 6, 0))
         digest = self._digest_mails()
@@ -557,7 +557,7 @@ class TestFollowup(InterventionCommon):
     def test_digest_to_the_duty_desk_once_a_day(self):
         self.company.intervention_duty_desk_email = "desk@example.com"
         with freeze_time(RECEIVED):
-            self._create_request()
+            self._create_request(date_received=RECEIVED)
         self._run_cron("digest", datetime(2026, 3, 11, 6, 0))
         self._run_cron("digest", datetime(2026, 3, 11, 9, 0))
         digest = self._digest_mails()

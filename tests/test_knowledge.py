@@ -37,6 +37,7 @@ class TestKnowledge(InterventionCommon):
                 summary=summary,
                 description=f"<p>{description}</p>" if description else False,
                 equipment_id=values.pop("equipment_id", self.laptop.id),
+                date_received=values.pop("date_received", TUESDAY_10H),
                 **values,
             )
 

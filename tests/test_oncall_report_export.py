@@ -6,7 +6,7 @@ from datetime import date, datetime
 import openpyxl
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .oncall_common import OncallCommon
@@ -73,6 +73,33 @@ class TestOncallReport(OncallCommon):
         wizard.action_confirm()
         self.assertIn("Reset the burner.", call.request_id.oncall_report)
         self.assertEqual(call.request_id.date_received, datetime(2026, 3, 16, 8, 0))
+
+    def test_report_at_night_dates_the_request_ahead_of_the_clock(self):
+        """The one reception allowed in the future: the report written at
+        21:40 dates the request at 9:00 the next morning; the desk still
+        cannot move it further ahead."""
+        with freeze_time("2026-03-10 20:40:00"):  # Tuesday 21:40 Paris
+            call = self._take_call(datetime(2026, 3, 10, 19, 0))
+            request = self._report(call_id=call.id, date_end=datetime(2026, 3, 10, 20))
+            self.assertEqual(request.date_received, datetime(2026, 3, 11, 8, 0))
+            desk = request.with_user(self.user)
+            with (
+                self.assertRaisesRegex(ValidationError, "in the future"),
+                self.env.cr.savepoint(),
+            ):
+                desk.write({"date_received": datetime(2026, 3, 11, 9, 0)})
+            # An import re-saving the row with its own date changes nothing.
+            desk.write({"date_received": datetime(2026, 3, 11, 8, 0)})
+        self.env.invalidate_all()
+        self.assertEqual(request.date_received, datetime(2026, 3, 11, 8, 0))
+
+    @freeze_time("2026-03-10 20:40:00")
+    def test_report_cannot_end_in_the_future(self):
+        call = self._take_call(datetime(2026, 3, 10, 19, 0))
+        with self.assertRaisesRegex(UserError, "cannot end in the future"):
+            self._report(call_id=call.id, date_end=datetime(2026, 3, 12, 20, 0))
+        self.assertEqual(call.request_id.date_received, datetime(2026, 3, 10, 19, 0))
+        self.assertFalse(call.request_id.oncall_report)
 
     def test_report_on_calendar_without_hours_is_refused(self):
         self.calendar_business.attendance_ids.unlink()

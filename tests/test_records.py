@@ -1,3 +1,7 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -96,3 +100,51 @@ class TestRecordConsistency(InterventionCommon):
             self.env.cr.savepoint(),
         ):
             self._create_request(site_id=self.site_b.id)
+
+
+@tagged("post_install", "-at_install")
+class TestReceptionDate(InterventionCommon):
+    """The SLA clocks start at the reception: the desk cannot date a request
+    in the future, from the form as through the API (a minute of clock skew
+    is tolerated); only the after-hours report dates one ahead, at the next
+    business opening (TestOncallReport)."""
+
+    def _new_request_form(self, received):
+        form = Form(self.env["intervention.request"].with_user(self.user))
+        form.requester_id = self.contact
+        form.summary = "Printer jammed"
+        form.date_received = received
+        return form
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_form_refuses_a_reception_in_the_future(self):
+        Request = self.env["intervention.request"]
+        count = Request.search_count([])
+        for received in (datetime(2026, 3, 10, 10, 2), datetime(2026, 3, 11, 8, 0)):
+            with self.subTest(received=received):
+                form = self._new_request_form(received)
+                with (
+                    self.assertRaisesRegex(ValidationError, "in the future"),
+                    self.env.cr.savepoint(),
+                ):
+                    form.save()
+        self.assertEqual(Request.search_count([]), count, "nothing stored")
+        # A clock a minute fast is tolerated; now and earlier are fine.
+        for received in (datetime(2026, 3, 10, 10, 1), datetime(2026, 3, 9, 15, 0)):
+            request = self._new_request_form(received).save()
+            self.assertEqual(request.date_received, received)
+
+    @freeze_time("2026-03-10 10:00:00")
+    def test_form_edit_refuses_a_reception_in_the_future(self):
+        request = self._create_request(date_received=datetime(2026, 3, 10, 9, 0))
+        with (
+            self.assertRaisesRegex(ValidationError, "in the future"),
+            self.env.cr.savepoint(),
+            Form(request.with_user(self.user)) as form,
+        ):
+            form.date_received = datetime(2026, 3, 12, 9, 0)
+        self.env.invalidate_all()
+        self.assertEqual(request.date_received, datetime(2026, 3, 10, 9, 0))
+        with Form(request.with_user(self.user)) as form:
+            form.date_received = datetime(2026, 3, 10, 8, 30)
+        self.assertEqual(request.date_received, datetime(2026, 3, 10, 8, 30))

@@ -214,6 +214,8 @@ class TestInterventionReport(InterventionCommon):
 
     def test_unresolved_request_says_so(self):
         with freeze_time(TUESDAY_10H):
-            request = self._create_request(cause=None, resolution=None)
+            request = self._create_request(
+                cause=None, resolution=None, date_received=TUESDAY_10H
+            )
         text = " ".join(self._render(request).text_content().split())
         self.assertIn("Not resolved yet.", text)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.request_lifecycle import RECEPTION_CLOCK_SKEW
+
 
 class InterventionOncallReportWizard(models.TransientModel):
     """The on-call technician's report after an after-hours intervention:
@@ -63,6 +65,14 @@ class InterventionOncallReportWizard(models.TransientModel):
         if not self.request_id and not self.partner_id:
             raise UserError(
                 self.env._("Choose the client or the request the report is about.")
+            )
+        # The request is dated at the next business opening after the end:
+        # an end still ahead would date it later than that.
+        if self.date_end > fields.Datetime.now() + RECEPTION_CLOCK_SKEW:
+            raise UserError(
+                self.env._(
+                    "The intervention cannot end in the future: give the time it ended."
+                )
             )
         request = self.request_id or self.env["intervention.request"].create(
             self._prepare_request_values()

@@ -54,6 +54,7 @@ from . import intervention_request_knowledge
 from . import intervention_request_report
 from . import intervention_request_change
 from . import intervention_contract_extension
+from . import intervention_contract_scope
 from . import intervention_request_scope
 from . import intervention_compliance_penalty
 from . import intervention_contract_compliance

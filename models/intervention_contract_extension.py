@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_date
 
 # What an extension adds, and the field of the item for each kind.
 EXTENSION_KINDS = [
@@ -51,16 +50,14 @@ class InterventionContractExtension(models.Model):
         check_company=True,
         ondelete="restrict",
     )
-    site_id = fields.Many2one("res.partner", string="Site", ondelete="restrict")
+    site_id = fields.Many2one("res.partner", ondelete="restrict")
     domain_id = fields.Many2one(
         "intervention.domain",
         string="Service Domain",
         check_company=True,
         ondelete="restrict",
     )
-    service_id = fields.Many2one(
-        "intervention.service", string="Service", ondelete="restrict"
-    )
+    service_id = fields.Many2one("intervention.service", ondelete="restrict")
     item_name = fields.Char(string="What", compute="_compute_item_name")
     date_from = fields.Date(
         string="Covered From",
@@ -131,4 +128,3 @@ class InterventionContractExtension(models.Model):
     def _check_date_within_contract(self):
         for extension in self:
             extension.contract_id._check_extension_date(extension.date_from)
-

@@ -275,9 +275,7 @@ class TestContractExtension(InterventionCommon):
             "Other Co, Depot belongs to Other Co, not to Horizon Logistique, the "
             "client of contract",
         ):
-            self.env["intervention.contract.extension"].with_user(
-                self.manager
-            ).create(
+            self.env["intervention.contract.extension"].with_user(self.manager).create(
                 {
                     "contract_id": self.contract.id,
                     "kind": "site",
@@ -285,6 +283,7 @@ class TestContractExtension(InterventionCommon):
                     "date_from": date(2026, 3, 10),
                 }
             )
+        self.contract.invalidate_recordset()
         self.assertFalse(self.contract.extension_ids)
 
     def test_extension_names_one_item_of_its_kind(self):

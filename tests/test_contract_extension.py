@@ -270,11 +270,8 @@ class TestContractExtension(InterventionCommon):
         other_site = self.env["res.partner"].create(
             {"name": "Depot", "parent_id": other.id, "type": "other"}
         )
-        with self.assertRaisesRegex(
-            ValidationError,
-            "Other Co, Depot belongs to Other Co, not to Horizon Logistique, the "
-            "client of contract",
-        ):
+        # assertRaises (not ...Regex) rolls the failed creation back.
+        with self.assertRaises(ValidationError) as caught:
             self.env["intervention.contract.extension"].with_user(self.manager).create(
                 {
                     "contract_id": self.contract.id,
@@ -283,6 +280,12 @@ class TestContractExtension(InterventionCommon):
                     "date_from": date(2026, 3, 10),
                 }
             )
+        self.assertIn(
+            "Other Co, Depot belongs to Other Co, not to Horizon Logistique, the "
+            f"client of contract {self.contract.name}: it cannot be added to its "
+            "scope.",
+            str(caught.exception),
+        )
         self.contract.invalidate_recordset()
         self.assertFalse(self.contract.extension_ids)
 

@@ -92,7 +92,7 @@ class TestScopeExtensionProcedure(InterventionPortalProcedureCommon):
             )
             self.assertEqual(activity.summary, "Contract extension to decide")
             self.assertIn("Label printer bought in February", activity.note)
-            self.assertIn("2026-03-23", activity.note)
+            self.assertIn("from 03/23/2026", activity.note)
 
         # -- Tuesday 15:00: the manager has agreed with the client: the
         # printer joins the contract from Monday 23 March; this breakdown is

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.intervention_contract_extension import KIND_FIELDS, REASON_KINDS
 
@@ -131,7 +132,7 @@ class InterventionContractExtendWizard(models.TransientModel):
             request=request.name,
             verdict=request.coverage_message,
             what=what,
-            date=fields.Date.to_string(self.date_from),
+            date=format_date(self.env, self.date_from),
             note=self.note or "",
         )
         request.message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -37,6 +37,7 @@ from . import intervention_oncall_attempt
 from . import intervention_oncall_export
 from . import intervention_contract_oncall
 from . import intervention_contract_extension
+from . import intervention_contract_scope
 from . import intervention_compliance_penalty
 from . import intervention_contract_compliance
 from . import intervention_compliance_statement

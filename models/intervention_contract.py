@@ -542,7 +542,10 @@ class InterventionContract(models.Model):
         dict ``{"covered": bool, "reason": code or False, "message": str}``;
         the reason codes are those of ``COVERAGE_REASONS``, checked in that
         order. An empty scope list (sites, domains, contacts) means "no
-        restriction"; equipment follows ``equipment_scope``.
+        restriction"; equipment follows ``equipment_scope``. The scope
+        checks (``models/intervention_contract_scope.py``) read the date from
+        which each item is covered: an item added by a scope extension covers
+        the requests received from its date on.
         """
         if not self:
             return self._verdict(
@@ -554,10 +557,10 @@ class InterventionContract(models.Model):
             return self._verdict("contract_inactive", self._not_in_force_message(day))
         checks = (
             self._check_contact_scope(requester),
-            self._check_site_scope(site),
+            self._check_site_scope(site, day),
             self._check_equipment_scope(equipment, day),
-            self._check_domain_scope(domain),
-            self._check_service_scope(service),
+            self._check_domain_scope(domain, day),
+            self._check_service_scope(service, day),
             self._check_hours_scope(when, channel),
         )
         for failure in checks:
@@ -615,96 +618,6 @@ class InterventionContract(models.Model):
                     "%(contact)s is not an authorised contact of contract "
                     "%(contract)s.",
                     contact=requester.display_name,
-                    contract=self.name,
-                ),
-            )
-        return None
-
-    def _check_site_scope(self, site):
-        if not site:
-            return None
-        if site.commercial_partner_id != self.partner_id or (
-            self.site_ids and site not in self.site_ids
-        ):
-            return self._verdict(
-                "site",
-                self.env._(
-                    "Site %(site)s is not covered by contract %(contract)s.",
-                    site=site.display_name,
-                    contract=self.name,
-                ),
-            )
-        return None
-
-    def _check_equipment_scope(self, equipment, day):
-        """Seed 004 §4.2: an asset acquired after the contract and not added
-        to it is not covered. See ``equipment_scope`` for the two rules."""
-        if not equipment:
-            return None
-        if equipment.partner_id.commercial_partner_id != self.partner_id:
-            return self._verdict(
-                "equipment",
-                self.env._(
-                    "%(equipment)s does not belong to %(client)s.",
-                    equipment=equipment.display_name,
-                    client=self.partner_id.display_name,
-                ),
-            )
-        line = self.equipment_line_ids.filtered(lambda l: l.equipment_id == equipment)
-        if line:
-            if line.date_from <= day:
-                return None
-            return self._verdict(
-                "equipment",
-                self.env._(
-                    "%(equipment)s is covered by contract %(contract)s only "
-                    "from %(date)s.",
-                    equipment=equipment.display_name,
-                    contract=self.name,
-                    date=format_date(self.env, line.date_from),
-                ),
-            )
-        if self.equipment_scope == "listed":
-            return self._verdict(
-                "equipment",
-                self.env._(
-                    "%(equipment)s is not listed on contract %(contract)s.",
-                    equipment=equipment.display_name,
-                    contract=self.name,
-                ),
-            )
-        if equipment.acquisition_date and equipment.acquisition_date > self.date_start:
-            return self._verdict(
-                "equipment",
-                self.env._(
-                    "%(equipment)s was acquired on %(date)s, after contract "
-                    "%(contract)s started, and has not been added to it.",
-                    equipment=equipment.display_name,
-                    date=format_date(self.env, equipment.acquisition_date),
-                    contract=self.name,
-                ),
-            )
-        return None
-
-    def _check_domain_scope(self, domain):
-        if domain and self.domain_ids and domain not in self.domain_ids:
-            return self._verdict(
-                "domain",
-                self.env._(
-                    "The domain %(domain)s is not covered by contract %(contract)s.",
-                    domain=domain.display_name,
-                    contract=self.name,
-                ),
-            )
-        return None
-
-    def _check_service_scope(self, service):
-        if service and service in self.excluded_service_ids:
-            return self._verdict(
-                "excluded_service",
-                self.env._(
-                    "%(service)s is excluded from contract %(contract)s.",
-                    service=service.display_name,
                     contract=self.name,
                 ),
             )

@@ -33,6 +33,7 @@ from . import test_gti_ladder_reopen
 from . import test_contract_extension
 from . import test_procedure_oncall
 from . import test_procedure_change
+from . import test_procedure_extension
 from . import test_compliance_statement
 from . import test_compliance_portal
 from . import test_cron_reliability

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
-from ..models.intervention_contract_extension import EXTENSIBLE_REASONS
+from ..models.intervention_contract_extension import KIND_FIELDS, REASON_KINDS
 
 
 class InterventionContractExtendWizard(models.TransientModel):
@@ -32,6 +33,7 @@ class InterventionContractExtendWizard(models.TransientModel):
         "stay out of scope.",
     )
     note = fields.Text(help="Terms agreed with the client (price, signature...).")
+    item_name = fields.Char(string="Adds", compute="_compute_item_name")
     can_change_contract = fields.Boolean(compute="_compute_can_change_contract")
 
     @api.model
@@ -49,6 +51,16 @@ class InterventionContractExtendWizard(models.TransientModel):
         return values
 
     @api.depends("request_id")
+    def _compute_item_name(self):
+        for wizard in self:
+            request = wizard.request_id
+            kind = REASON_KINDS.get(request.coverage_reason)
+            item = kind and request[KIND_FIELDS[kind]]
+            wizard.item_name = (
+                request.contract_id._describe_scope_item(kind, item) if item else ""
+            )
+
+    @api.depends("request_id")
     def _compute_can_change_contract(self):
         may = self.env["intervention.contract"].has_access("write")
         for wizard in self:
@@ -57,7 +69,7 @@ class InterventionContractExtendWizard(models.TransientModel):
     def _check_request(self):
         request = self.request_id
         if request.coverage_state != "not_covered" or (
-            request.coverage_reason not in EXTENSIBLE_REASONS
+            request.coverage_reason not in REASON_KINDS
         ):
             raise UserError(
                 self.env._(
@@ -75,17 +87,19 @@ class InterventionContractExtendWizard(models.TransientModel):
         if not self.can_change_contract:
             return self._propose()
         request = self.request_id
-        contract = request.contract_id
         if self.mode == "new":
-            contract = contract.copy(
-                contract._prepare_follow_up_contract_values(self.date_from)
+            contract = request.contract_id.copy(
+                request.contract_id._prepare_follow_up_contract_values(self.date_from)
             )
-        body = contract._extend_scope_for(
-            request, self.date_from, request.coverage_reason
-        )
-        request.contract_id = contract
-        if self.note:
-            contract.message_post(body=self.note, subtype_xmlid="mail.mt_note")
+            # The new contract is signed with the item: listed from its start.
+            extension = contract._extend_scope_for(
+                request, contract.date_start, self.note, check_covered=False
+            )
+            request.contract_id = contract
+        else:
+            contract = request.contract_id
+            extension = contract._extend_scope_for(request, self.date_from, self.note)
+        body = contract._extension_sentence(extension)
         request.action_check_coverage()
         request.message_post(
             body=self.env._(
@@ -118,7 +132,7 @@ class InterventionContractExtendWizard(models.TransientModel):
             request=request.name,
             verdict=request.coverage_message,
             what=what,
-            date=fields.Date.to_string(self.date_from),
+            date=format_date(self.env, self.date_from),
             note=self.note or "",
         )
         request.message_post(body=body, subtype_xmlid="mail.mt_note")

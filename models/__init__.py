@@ -49,6 +49,7 @@ from . import res_company_portal
 from . import res_config_settings_portal
 from . import intervention_request_portal
 from . import intervention_request_portal_actions
+from . import intervention_request_rating
 from . import intervention_request_terms
 from . import intervention_request_knowledge
 from . import intervention_request_report

@@ -24,8 +24,10 @@ class InterventionRating(Rating):
         return refused or super().action_submit_rating(token, rate=rate, **kwargs)
 
     def _intervention_rating_refused(self, token):
-        rating = request.env["rating.rating"].sudo().search(
-            [("access_token", "=", token), ("res_model", "=", MODEL)], limit=1
+        rating = (
+            request.env["rating.rating"]
+            .sudo()
+            .search([("access_token", "=", token), ("res_model", "=", MODEL)], limit=1)
         )
         if not rating:
             return None
@@ -37,11 +39,15 @@ class InterventionRating(Rating):
         refusal = record._rating_refusal()
         if not refusal:
             return None
-        return request.env["ir.ui.view"].with_context(lang=lang)._render_template(
-            "intervention_request.rating_window_closed",
-            {
-                "message": refusal,
-                "portal_url": record.get_portal_url(),
-                "web_base_url": rating.get_base_url(),
-            },
+        return (
+            request.env["ir.ui.view"]
+            .with_context(lang=lang)
+            ._render_template(
+                "intervention_request.rating_window_closed",
+                {
+                    "message": refusal,
+                    "portal_url": record.get_portal_url(),
+                    "web_base_url": rating.get_base_url(),
+                },
+            )
         )

@@ -187,8 +187,10 @@ class InterventionRequest(models.Model):
         rating = self._rating_mine(partner)
         if not rating:
             token = self.sudo()._rating_get_access_token(partner=partner)
-            rating = self.env["rating.rating"].sudo().search(
-                [("access_token", "=", token)], limit=1
+            rating = (
+                self.env["rating.rating"]
+                .sudo()
+                .search([("access_token", "=", token)], limit=1)
             )
         self.sudo().rating_apply(rate, rating=rating, feedback=remark or False)
         return True

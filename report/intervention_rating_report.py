@@ -43,11 +43,11 @@ class InterventionRatingReport(models.Model):
 
     request_id = fields.Many2one("intervention.request", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    rated_on = fields.Datetime(string="Rated On", readonly=True)
+    rated_on = fields.Datetime(readonly=True)
     date_resolved = fields.Datetime(string="Resolved On", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     rater_id = fields.Many2one("res.partner", string="Rated By", readonly=True)
-    team_id = fields.Many2one("intervention.team", string="Team", readonly=True)
+    team_id = fields.Many2one("intervention.team", readonly=True)
     contract_id = fields.Many2one("intervention.contract", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
     severity = fields.Selection(

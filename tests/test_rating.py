@@ -69,8 +69,9 @@ class TestRating(InterventionPortalCommon):
         self.contact_a.lang = "fr_FR"
         self._resolve(self.request_a)
         message = self.request_a.message_ids.filtered(
-            lambda m: m.subject
-            and m.subject.startswith(f"[{self.request_a.name}] Comment")
+            lambda m: (
+                m.subject and m.subject.startswith(f"[{self.request_a.name}] Comment")
+            )
         )
         self.assertEqual(
             message.subject, f"[{self.request_a.name}] Comment avons-nous travaillé ?"
@@ -107,8 +108,9 @@ class TestRating(InterventionPortalCommon):
         self.assertEqual(request.state, "resolved", "a rating does not reopen")
         # In the chatter, as the requester's, under its own subtype.
         posted = request.message_ids.filtered(
-            lambda m: m.subtype_id
-            == self.env.ref("intervention_request.mt_request_rating")
+            lambda m: (
+                m.subtype_id == self.env.ref("intervention_request.mt_request_rating")
+            )
         )
         self.assertEqual(posted.author_id, self.contact_a)
         self.assertIn("Fixed in an hour, thanks", posted.body)
@@ -165,7 +167,9 @@ class TestRating(InterventionPortalCommon):
         token = self.request_a._portal_ensure_token()
         self.authenticate(None, None)
         url = f"{self.request_a.access_url}?access_token={token}"
-        self.assertIn("How satisfied are you with our service?", self.url_open(url).text)
+        self.assertIn(
+            "How satisfied are you with our service?", self.url_open(url).text
+        )
         response = self.url_open(
             f"/my/interventions/{self.request_a.id}/feedback?access_token={token}",
             data={

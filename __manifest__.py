@@ -92,6 +92,7 @@
         "demo/intervention_oncall_demo.xml",
         "demo/intervention_portal_demo.xml",
         "demo/intervention_knowledge_demo.xml",
+        "demo/intervention_rating_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -24,7 +24,9 @@ class InterventionTeam(models.Model):
 
     _name = "intervention.team"
     _description = "Support Team"
-    _inherit = ["mail.alias.mixin", "mail.thread", "rating.parent.mixin"]
+    # rating.parent.mixin before mail.thread: both define ``rating_ids``; the
+    # team's are its requests' ratings (parent), not ratings of the team.
+    _inherit = ["mail.alias.mixin", "rating.parent.mixin", "mail.thread"]
     _order = "sequence, name, id"
     _check_company_auto = True
 

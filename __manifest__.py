@@ -2,13 +2,13 @@
     "name": "Intervention Requests",
     "summary": "Technical intervention requests (DIT) under service contracts: "
     "coverage, lifecycle, freezes, support levels",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "license": "AGPL-3",
     "author": "Intervention Request developers",
     "maintainers": ["intervention-team"],
     "development_status": "Alpha",
-    "depends": ["mail", "portal", "resource", "account"],
+    "depends": ["mail", "portal", "rating", "resource", "account"],
     "data": [
         "security/intervention_request_security.xml",
         "security/intervention_request_rules.xml",
@@ -77,6 +77,10 @@
         "data/intervention_compliance_data.xml",
         "views/intervention_compliance_statement_views.xml",
         "views/intervention_compliance_portal_templates.xml",
+        "data/mail_template_rating.xml",
+        "views/intervention_request_rating_views.xml",
+        "views/intervention_rating_portal_templates.xml",
+        "report/intervention_rating_report_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -88,6 +92,7 @@
         "demo/intervention_oncall_demo.xml",
         "demo/intervention_portal_demo.xml",
         "demo/intervention_knowledge_demo.xml",
+        "demo/intervention_rating_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

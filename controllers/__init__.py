@@ -1,2 +1,3 @@
 from . import portal
 from . import compliance_portal
+from . import rating

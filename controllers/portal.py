@@ -193,13 +193,10 @@ class InterventionPortal(CustomerPortal):
             can_escalate=intervention._portal_can_escalate(),
             can_reopen=intervention.state == "resolved"
             and intervention._within_reopen_window(),
-            can_rate=intervention._portal_can_rate(),
             can_answer_terms=intervention._portal_can_answer_terms(),
             terms_key=intervention._terms_key(),
-            ratings=intervention._fields["portal_rating"]._description_selection(
-                request.env
-            ),
             action_error=kw.get("action_error"),
+            **intervention._portal_rating_values(),
         )
         values = self._get_page_view_values(
             intervention, access_token, values, "my_interventions_history", False, **kw
@@ -293,10 +290,13 @@ class InterventionPortal(CustomerPortal):
             request_id, access_token, "_portal_reopen", post.get("reason", "")
         )
 
+    # The rating (B7): a requester without an account rates from the
+    # e-mail's link, hence auth="public" (the access token or the record
+    # rules decide, as for the page itself).
     @http.route(
         "/my/interventions/<int:request_id>/feedback",
         type="http",
-        auth="user",
+        auth="public",
         methods=["POST"],
         website=True,
     )
@@ -305,7 +305,7 @@ class InterventionPortal(CustomerPortal):
             request_id,
             access_token,
             "_portal_rate",
-            post.get("rating", ""),
+            post.get("rate", ""),
             post.get("remark", ""),
         )
 

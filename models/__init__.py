@@ -55,6 +55,7 @@ from . import intervention_request_mail_mixin
 from . import intervention_request_oncall_mixin
 from . import intervention_request_portal_mixin
 from . import intervention_request_portal_actions_mixin
+from . import intervention_request_rating_mixin
 from . import intervention_request_terms_mixin
 from . import intervention_request_knowledge_mixin
 from . import intervention_request_report_mixin

@@ -55,6 +55,7 @@ class InterventionRequest(models.Model):
         "intervention.request.report.mixin",
         "intervention.request.knowledge.mixin",
         "intervention.request.terms.mixin",
+        "intervention.request.rating.mixin",
         "intervention.request.portal.actions.mixin",
         "intervention.request.portal.mixin",
         "intervention.request.oncall.mixin",

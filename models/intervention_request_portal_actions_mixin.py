@@ -7,7 +7,6 @@ from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from .intervention_request_portal_mixin import (
-    FEEDBACK_RATINGS,
     PORTAL_ESCALATION_INTERVAL,
     PORTAL_ESCALATION_STATES,
     PORTAL_MAX_LENGTHS,
@@ -117,60 +116,6 @@ class InterventionRequestPortalActionsMixin(models.AbstractModel):
         request = self.sudo()
         request.action_reopen()
         request._portal_post(self.env._("Reopened by the client."), reason)
-        return True
-
-    def _portal_feedback_deadline(self):
-        """Last instant for the client's rating and remarks (B7): the
-        company's feedback window after resolution (or closure)."""
-        self.ensure_one()
-        if self.state not in SOLVED_STATES:
-            return False
-        start = self.date_resolved or self.date_closed
-        days = self.company_id.intervention_feedback_days
-        return start and start + timedelta(days=days)
-
-    def _portal_can_rate(self, now=None):
-        self.ensure_one()
-        deadline = self._portal_feedback_deadline()
-        return bool(deadline) and (now or fields.Datetime.now()) <= deadline
-
-    def _portal_rate(self, rating, remark=""):
-        """B7: store the client's rating and remarks. Recorded as a note for
-        the desk rather than a client message: a message on a resolved
-        request would reopen it."""
-        self.ensure_one()
-        remark = (remark or "").strip()
-        self._portal_check_note(remark)
-        if rating not in dict(FEEDBACK_RATINGS):
-            raise UserError(self.env._("Choose a rating from 1 to 5."))
-        if not self._portal_can_rate():
-            raise UserError(
-                self.env._(
-                    "Feedback on %(request)s is open for %(days)s days after its "
-                    "resolution.",
-                    request=self.name,
-                    days=self.company_id.intervention_feedback_days,
-                )
-            )
-        request = self.sudo()
-        request.write(
-            {
-                "portal_rating": rating,
-                "portal_remark": remark or False,
-                "date_portal_feedback": fields.Datetime.now(),
-            }
-        )
-        label = dict(self._fields["portal_rating"]._description_selection(self.env))
-        body = self.env._(
-            "Client feedback: %(rating)s/5 (%(label)s).",
-            rating=rating,
-            label=label[rating],
-        )
-        request.message_post(
-            body=Markup("<p>%s</p>%s") % (body, plaintext2html(remark or "")),
-            author_id=self.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
         return True
 
     def _portal_check_note(self, note):

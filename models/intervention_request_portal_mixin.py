@@ -33,13 +33,6 @@ PORTAL_ESCALATION_STATES = (
 )
 # A client escalation at most this often per request (D2).
 PORTAL_ESCALATION_INTERVAL = timedelta(hours=24)
-FEEDBACK_RATINGS = [
-    ("1", "Very dissatisfied"),
-    ("2", "Dissatisfied"),
-    ("3", "Neutral"),
-    ("4", "Satisfied"),
-    ("5", "Very satisfied"),
-]
 
 
 class InterventionRequestPortalMixin(models.AbstractModel):
@@ -56,24 +49,13 @@ class InterventionRequestPortalMixin(models.AbstractModel):
       create right with a record rule could not.
     - Actions (escalate, confirm the fix, reopen, rate): called on the request
       the controller checked with ``_document_check_access``; each checks
-      its own rule, acts, and posts in the conversation as the client.
+      its own rule, acts, and posts in the conversation as the client. The
+      rating is Odoo's ``rating.mixin`` (``intervention_request_rating.py``).
     """
 
     _name = "intervention.request.portal.mixin"
     _description = "Request Portal"
 
-    portal_rating = fields.Selection(
-        FEEDBACK_RATINGS,
-        string="Client Rating",
-        readonly=True,
-        copy=False,
-        tracking=True,
-        help="The client's rating after resolution (B7).",
-    )
-    portal_remark = fields.Text(string="Client Remarks", readonly=True, copy=False)
-    date_portal_feedback = fields.Datetime(
-        string="Feedback On", readonly=True, copy=False
-    )
     portal_escalation_count = fields.Integer(
         string="Client Escalations",
         readonly=True,

@@ -168,6 +168,7 @@ class InterventionRequestWorkflowMixin(models.AbstractModel):
             "_transition_clocks",  # clock: one SLA sync + escalation plan (C3, D1)
             "_transition_acknowledge",  # workflow: acknowledgement (B3)
             "_transition_followup",  # follow-up: reminders, resolution notice (F1)
+            "_transition_rating",  # rating: rating request on resolution (B7)
             "_transition_billing",  # billing: automatic billable causes (H1)
         ]
 

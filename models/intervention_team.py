@@ -16,11 +16,17 @@ class InterventionTeam(models.Model):
     defaults for the requests it receives, and a company with a single
     mailbox simply has one team. The alias belongs to the team's company, so
     its domain is the company's alias domain.
+
+    The team is the parent of its requests' ratings (``rating.parent.mixin``,
+    as a project for its tasks): its average rating and share of satisfied
+    clients show on its form.
     """
 
     _name = "intervention.team"
     _description = "Support Team"
-    _inherit = ["mail.alias.mixin", "mail.thread"]
+    # rating.parent.mixin before mail.thread: both define ``rating_ids``; the
+    # team's are its requests' ratings (parent), not ratings of the team.
+    _inherit = ["mail.alias.mixin", "rating.parent.mixin", "mail.thread"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -46,6 +52,16 @@ class InterventionTeam(models.Model):
         "intervention request; replies to a request's e-mails go on that request."
     )
     request_ids = fields.One2many("intervention.request", "team_id", string="Requests")
+
+    def action_open_ratings(self):
+        """The rating analysis of the team's requests (smart button)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "intervention_request.intervention_rating_report_action"
+        )
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     # ------------------------------------------------------------------
     # Mail alias

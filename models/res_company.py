@@ -45,7 +45,7 @@ class ResCompany(models.Model):
         string="Feedback Window (days)",
         default=8,
         help="Days after resolution during which the client may rate a request and "
-        "leave remarks in the portal.",
+        "leave remarks, from the rating e-mail or the portal (seed 002: 8 days).",
     )
 
     intervention_portal_max_attachment_mb = fields.Integer(

@@ -1,1 +1,2 @@
 from . import intervention_sla_report
+from . import intervention_rating_report

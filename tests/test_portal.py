@@ -32,7 +32,7 @@ class TestPortalAccess(InterventionPortalCommon):
         return (
             request.state,
             request.portal_escalation_count,
-            request.portal_rating,
+            len(request.sudo().rating_ids.filtered("consumed")),
             len(request.message_ids),
             len(request.activity_ids),
         )
@@ -114,7 +114,7 @@ class TestPortalAccess(InterventionPortalCommon):
             "escalate": {"note": "hurry"},
             "confirm": {},
             "reopen": {"reason": "still broken"},
-            "feedback": {"rating": "1", "remark": "bad"},
+            "feedback": {"rate": "1", "remark": "bad"},
         }
         for route, data in routes.items():
             with self.subTest(route=route):
@@ -489,19 +489,25 @@ class TestPortalActions(InterventionPortalCommon):
 
     def test_feedback_within_eight_days(self):
         self._resolve(self.request_a)
-        response = self._post("feedback", rating="9")
-        self.assertIn("Choose a rating from 1 to 5.", response.text)
-        self._post("feedback", rating="4", remark="Quick and clear")
-        self.assertEqual(self.request_a.portal_rating, "4")
-        self.assertEqual(self.request_a.portal_remark, "Quick and clear")
+        page = self.url_open(self.request_a.access_url).text
+        self.assertIn("How satisfied are you with our service?", page)
+        response = self._post("feedback", rate="9")
+        self.assertIn("Choose how satisfied you are.", response.text)
+        self._post("feedback", rate="5", remark="Quick and clear")
+        rating = self.request_a.sudo().rating_ids.filtered("consumed")
+        self.assertEqual(rating.mapped("rating"), [5.0])
+        self.assertEqual(rating.feedback, "Quick and clear")
+        self.assertEqual(rating.partner_id, self.contact_a)
         self.assertEqual(self.request_a.state, "resolved", "feedback does not reopen")
+        page = self.url_open(self.request_a.access_url).text
+        self.assertIn("Quick and clear", page)
         # Resolved 9 days ago (as an import of history would record it).
         self.request_a.with_context(intervention_history_import=True).date_resolved = (
             fields.Datetime.now() - timedelta(days=9)
         )
-        response = self._post("feedback", rating="1")
-        self.assertIn("open for 8 days", response.text)
-        self.assertEqual(self.request_a.portal_rating, "4")
+        response = self._post("feedback", rate="1")
+        self.assertIn("was open for 8 days after its resolution", response.text)
+        self.assertEqual(rating.rating, 5.0)
 
     @mute_logger("odoo.http")
     def test_actions_need_csrf_token(self):

@@ -213,16 +213,19 @@ class TestPortalRules(InterventionCommon):
         acting = request.with_user(self.portal_user).sudo()
         with freeze_time("2026-03-18 09:59:00"):
             acting._portal_rate("5", "Great")
-        self.assertEqual(request.portal_rating, "5")
+        rating = request.sudo().rating_ids.filtered("consumed")
+        self.assertEqual((rating.rating, rating.feedback), (5.0, "Great"))
         self.assertEqual(request.state, "resolved")
         with freeze_time("2026-03-18 10:01:00"), self.assertRaises(UserError):
-            acting._portal_rate("2")
+            acting._portal_rate("1")
         self.company.intervention_feedback_days = 10
         with freeze_time("2026-03-18 10:01:00"):
             acting._portal_rate("3", "x" * 2000)
         with freeze_time("2026-03-18 10:02:00"), self.assertRaises(UserError):
             acting._portal_rate("3", "x" * 2001)
-        self.assertEqual(request.portal_rating, "3")
+        # Rating again changes the client's rating: still one rating.
+        rating = request.sudo().rating_ids.filtered("consumed")
+        self.assertEqual(rating.mapped("rating"), [3.0])
 
     def test_deadlines_in_client_terms(self):
         with freeze_time(TUESDAY_11H):

@@ -40,6 +40,8 @@
         "report/intervention_request_report.xml",
         "report/intervention_sla_report_views.xml",
         "views/intervention_menus.xml",
+        "views/intervention_public_holiday_views.xml",
+        "views/intervention_request_dashboard_views.xml",
         "security/intervention_cron_failure_security.xml",
         "views/intervention_cron_failure_views.xml",
         "data/intervention_billing_data.xml",
@@ -77,6 +79,7 @@
         "data/intervention_compliance_data.xml",
         "views/intervention_compliance_statement_views.xml",
         "views/intervention_compliance_portal_templates.xml",
+        "views/intervention_request_form_layout_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",

@@ -40,3 +40,6 @@ from . import test_calendar_horizon
 from . import test_module_description
 from . import test_records
 from . import test_external_api
+from . import test_sla_badge
+from . import test_portal_readability
+from . import test_oncall_gap_grouping

@@ -42,6 +42,7 @@
         "views/intervention_menus.xml",
         "views/intervention_public_holiday_views.xml",
         "views/intervention_request_dashboard_views.xml",
+        "views/intervention_request_technician_views.xml",
         "security/intervention_cron_failure_security.xml",
         "views/intervention_cron_failure_views.xml",
         "data/intervention_billing_data.xml",
@@ -91,6 +92,7 @@
         "demo/intervention_oncall_demo.xml",
         "demo/intervention_portal_demo.xml",
         "demo/intervention_knowledge_demo.xml",
+        "demo/intervention_daily_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -274,7 +274,11 @@ class InterventionRequest(models.Model):
         on-site assignment (B3), the others at reception."""
         self.ensure_one()
         policy = self.sla_policy_id
-        if not policy or self.kind != "incident" or self.coverage_state == "not_covered":
+        if (
+            not policy
+            or self.kind != "incident"
+            or self.coverage_state == "not_covered"
+        ):
             return []
         targets = []
         for target_type in TARGET_ORDER:

@@ -177,9 +177,11 @@ class TestSlaBadge(InterventionCommon):
         self.assertFalse(request.sla_badge_status)
         self.assertFalse(request.sla_badge)
         # Corrected to a date within the contract: covered, clocks start.
-        with freeze_time("2026-03-10 10:00:00"):
-            with Form(request.with_user(self.user)) as form:
-                form.date_received = TUESDAY_10H
+        with (
+            freeze_time("2026-03-10 10:00:00"),
+            Form(request.with_user(self.user)) as form,
+        ):
+            form.date_received = TUESDAY_10H
         self.assertEqual(request.coverage_state, "covered")
         self.assertEqual(
             self._badge(request),

@@ -40,6 +40,9 @@
         "report/intervention_request_report.xml",
         "report/intervention_sla_report_views.xml",
         "views/intervention_menus.xml",
+        "views/intervention_public_holiday_views.xml",
+        "views/intervention_request_dashboard_views.xml",
+        "views/intervention_request_technician_views.xml",
         "security/intervention_cron_failure_security.xml",
         "views/intervention_cron_failure_views.xml",
         "data/intervention_billing_data.xml",
@@ -81,6 +84,7 @@
         "views/intervention_request_rating_views.xml",
         "views/intervention_rating_portal_templates.xml",
         "report/intervention_rating_report_views.xml",
+        "views/intervention_request_form_layout_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -93,6 +97,7 @@
         "demo/intervention_portal_demo.xml",
         "demo/intervention_knowledge_demo.xml",
         "demo/intervention_rating_demo.xml",
+        "demo/intervention_daily_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -59,7 +59,7 @@ class InterventionPortal(CustomerPortal):
             "name": {"label": env._("Reference"), "order": "name desc"},
             "severity": {"label": env._("Severity"), "order": "severity, id desc"},
             "state": {"label": env._("Status"), "order": "state, id desc"},
-            "deadline": {"label": env._("Next deadline"), "order": "sla_deadline"},
+            "deadline": {"label": env._("Next deadline"), "order": "sla_next_deadline"},
         }
 
     def _intervention_searchbar_filters(self):
@@ -410,14 +410,19 @@ class InterventionPortal(CustomerPortal):
     )
     def portal_intervention_coverage(self, **form):
         """The coverage verdict of the form as it stands, without creating:
-        the form's script shows it before the client sends."""
+        the form's script shows it before the client sends. Until the
+        contract, site and equipment are chosen and consistent there is no
+        verdict; the errors of those already chosen (an asset installed at
+        another site) come back for the form to mark them at once."""
         Request = request.env[MODEL]
         vals, errors = Request._portal_validate_form(
             {**form, "single_malfunction": "1"}
         )
-        if {"contract_id", "site_id", "equipment_id"} & set(errors):
-            return {"ready": False}
-        return {"ready": True, **Request._portal_coverage_preview(vals)}
+        scope = ("contract_id", "site_id", "equipment_id")
+        if set(scope) & set(errors):
+            chosen = {f: errors[f] for f in scope if f in errors and form.get(f)}
+            return {"ready": False, "errors": chosen}
+        return {"ready": True, "errors": {}, **Request._portal_coverage_preview(vals)}
 
     # ------------------------------------------------------------------
     # Export (G4)

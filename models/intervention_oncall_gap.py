@@ -30,6 +30,12 @@ class InterventionOncallGap(models.Model):
     window_id = fields.Many2one("intervention.agency.window", ondelete="cascade")
     date_start = fields.Datetime(string="Start", required=True)
     date_end = fields.Datetime(string="End", required=True)
+    duration = fields.Float(
+        string="Hours Uncovered",
+        compute="_compute_duration",
+        store=True,
+        aggregator="sum",
+    )
 
     # Two runs at once cannot store the same gap twice (the agency row lock
     # makes the second one skip the agency; this index backs it up).
@@ -38,11 +44,19 @@ class InterventionOncallGap(models.Model):
         "A coverage gap is recorded once per agency and level.",
     )
 
+    @api.depends("date_start", "date_end")
+    def _compute_duration(self):
+        for gap in self:
+            span = (gap.date_end or gap.date_start) - gap.date_start
+            gap.duration = span.total_seconds() / 3600 if gap.date_start else 0.0
+
     @api.model
     def _compute_agency_gaps(self, agency, date_from, date_to):
         """Gaps of ``agency`` between two local dates (included): for each
         level, the parts of its windows that no shift covers, as a list of
-        value dicts (not yet stored)."""
+        value dicts (not yet stored). Gaps that follow each other without a
+        break (a weekend's evening and day-duty windows) make one period:
+        one line per missing period, not one per window."""
         windows = agency._window_intervals(date_from, date_to)
         if not windows:
             return []
@@ -66,18 +80,25 @@ class InterventionOncallGap(models.Model):
                     for shift in shifts.filtered(lambda s, lv=level: s.level == lv)
                 ]
             )
+            level_gaps = []
             for win_start, win_stop, window in windows:
                 missing = Intervals([(win_start, win_stop, window)]) - covered
-                gaps += [
-                    {
-                        "agency_id": agency.id,
-                        "level": level,
-                        "window_id": window.id,
-                        "date_start": business_time.to_naive_utc(gap_start),
-                        "date_end": business_time.to_naive_utc(gap_stop),
-                    }
-                    for gap_start, gap_stop, _recs in missing
-                ]
+                for gap_start, gap_stop, _recs in missing:
+                    start = business_time.to_naive_utc(gap_start)
+                    stop = business_time.to_naive_utc(gap_stop)
+                    if level_gaps and level_gaps[-1]["date_end"] == start:
+                        level_gaps[-1]["date_end"] = stop
+                        continue
+                    level_gaps.append(
+                        {
+                            "agency_id": agency.id,
+                            "level": level,
+                            "window_id": window.id,
+                            "date_start": start,
+                            "date_end": stop,
+                        }
+                    )
+            gaps += level_gaps
         return gaps
 
     @api.model

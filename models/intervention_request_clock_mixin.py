@@ -1,11 +1,14 @@
 import logging
+from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import format_datetime
 
 from ..tools import business_time
 from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
 from .request_lifecycle import FINAL_STATES, SLA_DEFERRED_CONTEXT_KEY, SOLVED_STATES
+from .intervention_sla_policy_line import TARGET_TYPES
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
@@ -22,8 +25,30 @@ SLA_TRIGGER_FIELDS = {
     "date_onsite_assigned",
     "date_onsite_arrival",
     "company_id",
+    # The coverage verdict's inputs: a request that is not covered carries
+    # no contractual target.
+    "partner_id",
+    "requester_id",
+    "site_id",
+    "equipment_id",
+    "domain_id",
+    "service_id",
+    "channel",
 }
 TARGET_ORDER = ("take_in_charge", "workaround", "resolution", "onsite")
+# The request's badge: the status of its next due target.
+SLA_BADGE_STATUSES = [
+    ("on_time", "On time"),
+    ("at_risk", "At risk"),
+    ("paused", "Paused"),
+    ("breached", "Breached"),
+]
+BADGE_OF_TARGET_STATUS = {
+    "running": "on_time",
+    "at_risk": "at_risk",
+    "paused": "paused",
+    "breached": "breached",
+}
 
 
 class InterventionRequestClockMixin(models.AbstractModel):
@@ -62,6 +87,32 @@ class InterventionRequestClockMixin(models.AbstractModel):
         index=True,
         help="The nearest deadline of the targets still running.",
     )
+    sla_next_target = fields.Selection(
+        TARGET_TYPES,
+        string="Next Target",
+        compute="_compute_sla_next",
+        store=True,
+        help="The target the request is due to reach next: of those not reached "
+        "yet, the one with the nearest deadline (an overdue one first).",
+    )
+    sla_next_deadline = fields.Datetime(
+        string="Next Target Deadline", compute="_compute_sla_next", store=True
+    )
+    sla_badge_status = fields.Selection(
+        SLA_BADGE_STATUSES,
+        string="Next Target Status",
+        compute="_compute_sla_next",
+        store=True,
+        index=True,
+        help="On time, at risk, paused or breached: the status of the next target "
+        "only. Targets already reached do not count; a request that is not "
+        "covered has no contractual target.",
+    )
+    sla_badge = fields.Char(
+        string="SLA",
+        compute="_compute_sla_badge",
+        help="The next target, its status and its deadline, in one badge.",
+    )
     escalation_cycle = fields.Integer(
         readonly=True,
         copy=False,
@@ -95,6 +146,69 @@ class InterventionRequestClockMixin(models.AbstractModel):
             )
             request.sla_deadline = min(pending.mapped("deadline")) if pending else False
 
+    @api.depends(
+        "sla_ids.status",
+        "sla_ids.deadline",
+        "sla_ids.date_reached",
+        "coverage_state",
+    )
+    def _compute_sla_next(self):
+        for request in self:
+            target = request._sla_next_due_target()
+            request.sla_next_target = target.target_type
+            request.sla_next_deadline = target.deadline
+            request.sla_badge_status = BADGE_OF_TARGET_STATUS.get(target.status, False)
+
+    def _sla_next_due_target(self):
+        """The target the request must reach next, or an empty recordset.
+
+        Only targets not reached yet count: a target met (or met late) is
+        history, not the request's status. An overdue target comes first
+        (its deadline is the earliest), a paused one without deadline last.
+        A request that is not covered has no contractual target at all."""
+        self.ensure_one()
+        if self.coverage_state == "not_covered":
+            return self.env["intervention.request.sla"]
+        pending = self.sla_ids.filtered(
+            lambda t: not t.date_reached and t.status in BADGE_OF_TARGET_STATUS
+        )
+        return pending.sorted(
+            lambda t: (
+                not t.deadline,
+                t.deadline or datetime.min,
+                TARGET_ORDER.index(t.target_type),
+            )
+        )[:1]
+
+    @api.depends("sla_next_target", "sla_next_deadline", "sla_badge_status")
+    @api.depends_context("tz", "lang")
+    def _compute_sla_badge(self):
+        targets = dict(self._fields["sla_next_target"]._description_selection(self.env))
+        statuses = dict(
+            self._fields["sla_badge_status"]._description_selection(self.env)
+        )
+        for request in self:
+            if not request.sla_badge_status:
+                request.sla_badge = False
+                continue
+            values = {
+                "target": targets[request.sla_next_target],
+                "status": statuses[request.sla_badge_status],
+            }
+            if request.sla_next_deadline:
+                request.sla_badge = self.env._(
+                    "%(target)s: %(status)s, due %(deadline)s",
+                    deadline=format_datetime(
+                        self.env,
+                        request.sla_next_deadline,
+                        tz=self.env.tz.zone,
+                        dt_format="short",
+                    ),
+                    **values,
+                )
+            else:
+                request.sla_badge = self.env._("%(target)s: %(status)s", **values)
+
     # ------------------------------------------------------------------
     # Triggers
     # ------------------------------------------------------------------
@@ -103,6 +217,12 @@ class InterventionRequestClockMixin(models.AbstractModel):
         requests = super().create(vals_list)
         requests._sla_sync()
         return requests
+
+    def action_check_coverage(self):
+        """A new verdict adds or removes the contractual targets."""
+        result = super().action_check_coverage()
+        self._sla_sync()
+        return result
 
     def write(self, vals):
         result = super().write(vals)
@@ -163,11 +283,16 @@ class InterventionRequestClockMixin(models.AbstractModel):
     def _sla_targets(self):
         """(target type, policy line, clock start) of each target that applies.
 
-        Change requests carry no SLA (B1); the on-site GTI starts at the
+        Change requests carry no SLA (B1), nor do requests that are not
+        covered (no contract commits to them); the on-site GTI starts at the
         on-site assignment (B3), the others at reception."""
         self.ensure_one()
         policy = self.sla_policy_id
-        if not policy or self.kind != "incident":
+        if (
+            not policy
+            or self.kind != "incident"
+            or self.coverage_state == "not_covered"
+        ):
             return []
         targets = []
         for target_type in TARGET_ORDER:

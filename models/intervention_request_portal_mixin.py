@@ -429,14 +429,16 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             ._fields["reason"]
             ._description_selection(self.env)
         )
-        for freeze in request.freeze_ids:
+        now = fields.Datetime.now()
+        for freeze in request.freeze_ids.filtered(lambda f: f.date_start <= now):
             events.append(
                 (
                     freeze.date_start,
                     self.env._("On hold: %(reason)s", reason=reasons[freeze.reason]),
                 )
             )
-            if freeze.date_end:
+            # A hold that ends later (the next covered period) has not ended.
+            if freeze.date_end and freeze.date_end <= now:
                 events.append((freeze.date_end, self.env._("Hold ended")))
         return sorted(
             (event for event in events if event[0]), key=lambda event: event[0]

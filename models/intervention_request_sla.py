@@ -65,6 +65,12 @@ class InterventionRequestSla(models.Model):
     deadline = fields.Datetime()
     date_at_risk = fields.Datetime(string="At Risk On")
     date_reached = fields.Datetime(string="Reached On")
+    date_resume = fields.Datetime(
+        string="Paused Until",
+        help="When a paused target's clock starts again by itself: the end of the "
+        "freeze holding it (e.g. the next covered period). Empty while waiting on "
+        "the client, which ends with the client's answer.",
+    )
     business_hours_used = fields.Float(
         help="Business hours from the clock start to the target being reached, freezes "
         "excluded.",
@@ -85,6 +91,7 @@ class InterventionRequestSla(models.Model):
         "(deadline) WHERE status IN ('running', 'at_risk', 'paused')"
     )
     _running_at_risk_idx = models.Index("(date_at_risk) WHERE status = 'running'")
+    _paused_resume_idx = models.Index("(date_resume) WHERE status = 'paused'")
 
     # ------------------------------------------------------------------
     # Display
@@ -175,6 +182,7 @@ class InterventionRequestSla(models.Model):
             "date_reached": request._sla_reached(target_type) or False,
             "deadline": False,
             "date_at_risk": False,
+            "date_resume": False,
             "business_hours_used": 0.0,
         }
         if line.unit == "none":
@@ -191,7 +199,23 @@ class InterventionRequestSla(models.Model):
             values["note"] = error.args[0]
         values.update(deadline=deadline, date_at_risk=at_risk, business_hours_used=used)
         values["status"] = self._status(values, request, now)
+        if values["status"] == "paused":
+            values["date_resume"] = self._resume_date(request, now)
         return values
+
+    @api.model
+    def _resume_date(self, request, now):
+        """When the freezes holding ``request`` at ``now`` end by themselves
+        (the earliest end), or False when one of them only ends by an action
+        (waiting on the client). The status cron re-syncs the target then, so
+        that a request received out of hours does not stay "paused" once the
+        covered period has begun."""
+        holding = request.freeze_ids.filtered(
+            lambda f: f.date_start <= now and (not f.date_end or now < f.date_end)
+        )
+        if not holding or any(not freeze.date_end for freeze in holding):
+            return False
+        return min(holding.mapped("date_end"))
 
     @api.model
     def _compute_clock(self, line, start, reached, freezes, timeline, request):
@@ -286,7 +310,9 @@ class InterventionRequestSla(models.Model):
     @api.model
     def _cron_update_statuses(self, batch_size=1000):
         """Move pending targets whose at-risk instant or deadline has passed
-        to "at risk" or "breached". Selects only due rows (partial indexes).
+        to "at risk" or "breached", and paused targets whose freeze has ended
+        by itself (``date_resume``) back to running. Selects only due rows
+        (partial indexes).
 
         Each request is re-synced in its own savepoint: one that fails (a
         calendar without working time, a bad record) is logged and retried
@@ -299,12 +325,16 @@ class InterventionRequestSla(models.Model):
         domain = Domain(
             [
                 "|",
+                "|",
                 "&",
                 ("status", "in", PENDING_STATUSES),
                 ("deadline", "<=", now),
                 "&",
                 ("status", "=", "running"),
                 ("date_at_risk", "<=", now),
+                "&",
+                ("status", "=", "paused"),
+                ("date_resume", "<=", now),
             ]
         ) & Failure._blocked_domain(
             "sla_status", "intervention.request", now, field="request_id"

@@ -41,6 +41,21 @@ FILL_FORM = """
     form.querySelector("input[name='single_malfunction']").checked = true;
 })();
 """
+# An asset of the head office chosen with the warehouse: flagged at once.
+PICK_MISMATCH = """
+(() => {
+    const form = document.querySelector('.o_intervention_form');
+    const pick = (name, text) => {
+        const select = form.querySelector(`select[name='${name}']`);
+        const option = [...select.options].find((o) => o.text.includes(text));
+        select.value = option.value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    pick('contract_id', 'CTR');
+    pick('site_id', 'Saint-Priest');
+    pick('equipment_id', 'File server');
+})();
+"""
 SCROLL_TO_NOTICE = """
 document.querySelector('#o_intervention_coverage')
     .scrollIntoView({ block: 'center' });
@@ -115,6 +130,7 @@ def main(output_dir):
 
         shoot("portal_list", "/my/interventions")
         shoot("portal_new", "/my/interventions/new", FILL_FORM + SCROLL_TO_NOTICE)
+        shoot("portal_new_mismatch", "/my/interventions/new", PICK_MISMATCH)
         open_first_request("Warehouse Wi-Fi")
         shoot("portal_request")
         open_first_request("Label printer")

@@ -7,7 +7,8 @@ Usage (with the demo started by scripts/setup.sh):
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
 IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium), IR_SHOT_WIDTH /
-IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds per page, 4).
+IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds per page, 4), IR_SHOT_DEBUG_PORT
+(Chromium's DevTools port, 9333).
 Logs in through /web/session/authenticate, hands the session cookie to
 Chromium over the DevTools protocol, and saves one PNG per page.
 """
@@ -31,7 +32,7 @@ DB = os.environ.get("IR_DB", "intervention_demo")
 LOGIN = os.environ.get("IR_LOGIN", "admin")
 PASSWORD = os.environ.get("IR_PASSWORD", "admin")
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
-DEBUG_PORT = 9333
+DEBUG_PORT = int(os.environ.get("IR_SHOT_DEBUG_PORT", "9333"))
 WIDTH = int(os.environ.get("IR_SHOT_WIDTH", "1440"))
 HEIGHT = int(os.environ.get("IR_SHOT_HEIGHT", "900"))
 

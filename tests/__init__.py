@@ -42,3 +42,7 @@ from . import test_module_description
 from . import test_records
 from . import test_external_api
 from . import test_rating
+from . import test_sla_badge
+from . import test_portal_readability
+from . import test_oncall_gap_grouping
+from . import test_technician_day

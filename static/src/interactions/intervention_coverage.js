@@ -1,7 +1,7 @@
-import { Interaction } from "@web/public/interaction";
-import { registry } from "@web/core/registry";
-import { rpc } from "@web/core/network/rpc";
-import { _t } from "@web/core/l10n/translation";
+import {Interaction} from "@web/public/interaction";
+import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
+import {_t} from "@web/core/l10n/translation";
 
 /**
  * Before the client sends a request, tell them what the backend will decide:
@@ -21,7 +21,13 @@ export class InterventionCoverage extends Interaction {
     async onChange() {
         const form = this.el;
         const values = {};
-        for (const name of ["contract_id", "site_id", "equipment_id", "kind", "severity"]) {
+        for (const name of [
+            "contract_id",
+            "site_id",
+            "equipment_id",
+            "kind",
+            "severity",
+        ]) {
             values[name] = form.querySelector(`[name='${name}']`)?.value || "";
         }
         const verdict = await this.waitFor(rpc("/my/interventions/coverage", values));
@@ -31,6 +37,7 @@ export class InterventionCoverage extends Interaction {
     render(verdict) {
         const box = this.el.querySelector("#o_intervention_coverage");
         box.replaceChildren();
+        this.renderErrors(verdict.errors || {});
         if (!verdict.ready) {
             return;
         }
@@ -38,10 +45,13 @@ export class InterventionCoverage extends Interaction {
             box.append(
                 this.alert(
                     "alert-warning o_intervention_not_covered",
-                    _t("Not covered by your contract: %(reason)s This request will be billed (%(cause)s).", {
-                        reason: verdict.message,
-                        cause: verdict.billable_cause,
-                    })
+                    _t(
+                        "Not covered by your contract: %(reason)s This request will be billed (%(cause)s).",
+                        {
+                            reason: verdict.message,
+                            cause: verdict.billable_cause,
+                        }
+                    )
                 )
             );
         }
@@ -51,13 +61,39 @@ export class InterventionCoverage extends Interaction {
                     "alert-info o_intervention_out_of_hours",
                     _t(
                         "Outside the covered hours: your request will be recorded now and handled from %(date)s; the committed times start then.",
-                        { date: verdict.next_opening }
+                        {date: verdict.next_opening}
                     )
                 )
             );
         }
         if (verdict.covered && !verdict.out_of_hours) {
-            box.append(this.alert("alert-success o_intervention_covered", verdict.message));
+            box.append(
+                this.alert("alert-success o_intervention_covered", verdict.message)
+            );
+        }
+    }
+
+    /**
+     * Mark at once a site, asset or contract that does not fit the others
+     * (an asset installed at another site), as the server would on sending.
+     */
+    renderErrors(errors) {
+        for (const el of this.el.querySelectorAll(".o_intervention_live_error")) {
+            el.remove();
+        }
+        for (const name of ["contract_id", "site_id", "equipment_id"]) {
+            const input = this.el.querySelector(`[name='${name}']`);
+            if (!input) {
+                continue;
+            }
+            input.classList.toggle("is-invalid", Boolean(errors[name]));
+            if (errors[name]) {
+                const feedback = document.createElement("div");
+                feedback.className =
+                    "invalid-feedback d-block o_intervention_live_error";
+                feedback.textContent = errors[name];
+                input.after(feedback);
+            }
         }
     }
 

@@ -255,6 +255,12 @@ class InterventionRequest(models.Model):
     @api.model
     def _sla_requests_on_calendars(self, calendars=None):
         """Open requests whose clocks run on ``calendars`` (None: all)."""
+        return self.search(self._sla_open_on_calendars_domain(calendars))
+
+    @api.model
+    def _sla_open_on_calendars_domain(self, calendars=None):
+        """Domain of the open requests with SLA targets whose clocks run on
+        ``calendars`` (None: all)."""
         domain = Domain(
             "state", "not in", ("closed", "cancelled", "rejected")
         ) & Domain("sla_ids", "!=", False)
@@ -273,4 +279,4 @@ class InterventionRequest(models.Model):
                 Domain("contract_id", "=", False)
                 & Domain("company_id", "in", companies.ids)
             )
-        return self.search(domain)
+        return domain

@@ -40,3 +40,4 @@ from . import test_calendar_horizon
 from . import test_module_description
 from . import test_records
 from . import test_external_api
+from . import test_timeline_cache

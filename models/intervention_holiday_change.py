@@ -4,6 +4,8 @@ from odoo.fields import Domain
 from .intervention_request_sla import PENDING_STATUSES
 
 JOB = "holiday_resync"
+# Holiday changes applied per run; the action runs again for the others.
+CHANGES_PER_RUN = 50
 
 
 class InterventionHolidayChange(models.Model):
@@ -61,10 +63,15 @@ class InterventionHolidayChange(models.Model):
             Domain("deadline", ">=", start)
             | Domain("date_at_risk", ">=", start)
             | Domain("date_reached", ">=", start)
-            | (Domain("deadline", "=", False) & Domain("status", "in", PENDING_STATUSES))
+            | (
+                Domain("deadline", "=", False)
+                & Domain("status", "in", PENDING_STATUSES)
+            )
         )
         escalations = Domain("state", "=", "pending") & Domain("date_due", ">=", start)
-        freezes = Domain("reason", "=", "out_of_hours") & Domain("date_end", ">=", start)
+        freezes = Domain("reason", "=", "out_of_hours") & Domain(
+            "date_end", ">=", start
+        )
         followup = Domain("state", "=", "waiting") & (
             Domain("date_next_reminder", ">=", start)
             | Domain("date_auto_close", ">=", start)
@@ -93,7 +100,7 @@ class InterventionHolidayChange(models.Model):
         now = fields.Datetime.now()
         Failure = self.env["intervention.cron.failure"]
         Request = self.env["intervention.request"].sudo()
-        changes = self.sudo().search([])
+        changes = self.sudo().search([], limit=CHANGES_PER_RUN)
         retries = Failure.sudo().search(
             [
                 ("job", "=", JOB),
@@ -128,4 +135,6 @@ class InterventionHolidayChange(models.Model):
                 return True
         if not skipped:
             changes.exists().unlink()
+            if len(changes) == CHANGES_PER_RUN:
+                Failure._trigger_job(JOB, now)
         return True

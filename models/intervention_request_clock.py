@@ -99,7 +99,9 @@ class InterventionRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
-        requests._sla_sync()
+        # New requests have no target nor escalation row yet: the engine
+        # skips looking for them (a single intake saves four queries).
+        requests.with_context(intervention_sla_fresh=True)._sla_sync()
         return requests
 
     def write(self, vals):
@@ -114,11 +116,18 @@ class InterventionRequest(models.Model):
         if self.env.context.get("intervention_sla_syncing") or not self:
             return
         # Targets are the engine's, never the user's: users only read them.
-        env = self.sudo().with_context(intervention_sla_syncing=True).env
+        fresh = bool(self.env.context.get("intervention_sla_fresh"))
+        env = (
+            self.sudo()
+            .with_context(intervention_sla_syncing=True, intervention_sla_fresh=False)
+            .env
+        )
         requests = self.sudo().with_env(env)
-        timelines = env["intervention.request.sla"]._sync_requests(requests)
+        timelines = env["intervention.request.sla"]._sync_requests(
+            requests, fresh=fresh
+        )
         env["intervention.request.escalation"]._sync_requests(
-            requests.exists(), timelines
+            requests if fresh else requests.exists(), timelines, fresh=fresh
         )
 
     def action_onsite_arrival(self):

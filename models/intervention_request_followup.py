@@ -102,7 +102,7 @@ class InterventionRequest(models.Model):
     )
 
     _awaiting_answer_idx = models.Index(
-        "(company_id, date_received) WHERE awaiting_answer"
+        "(company_id, date_received) WHERE awaiting_answer IS TRUE"
     )
 
     # ------------------------------------------------------------------

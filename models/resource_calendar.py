@@ -5,7 +5,7 @@ from pytz import timezone
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
 from odoo.tools.lru import LRU
 
 from ..tools import business_time
@@ -71,6 +71,18 @@ class ResourceCalendar(models.Model):
         if self:
             self.sudo().write({"intervention_intervals_version": uuid4().hex})
 
+    @api.model
+    def _intervention_touch_all(self):
+        """``_intervention_touch`` for every calendar (a public holiday of all
+        calendars changed), in one UPDATE."""
+        self.env.execute_query(
+            SQL(
+                "UPDATE resource_calendar SET intervention_intervals_version = %s",
+                uuid4().hex,
+            )
+        )
+        self.invalidate_model(["intervention_intervals_version"])
+
     def _intervention_timeline(self, start, end, public_holidays=True):
         """A :class:`business_time.Timeline` of this calendar's working time
         from ``start`` to ``end`` (naive UTC or aware).
@@ -89,9 +101,7 @@ class ResourceCalendar(models.Model):
             for low, high in self._intervention_blocks(start, end, public_holidays)
             if low < end and high > start
         ]
-        return business_time.Timeline(
-            pairs, tz=self.tz or "UTC", start=start, end=end
-        )
+        return business_time.Timeline(pairs, tz=self.tz or "UTC", start=start, end=end)
 
     def _intervention_blocks(self, start, end, public_holidays):
         """The work intervals (aware UTC pairs) of the cache blocks covering
@@ -108,9 +118,7 @@ class ResourceCalendar(models.Model):
         version never comes back). It also holds who reads, as the time off
         found follows the reader's record rules."""
         env = self.env
-        reader = (
-            "su" if env.su else (env.uid, tuple(sorted(env.companies.ids)))
-        )
+        reader = "su" if env.su else (env.uid, tuple(sorted(env.companies.ids)))
         key = (
             env.cr.dbname,
             self.id,
@@ -119,7 +127,9 @@ class ResourceCalendar(models.Model):
             reader,
         )
         first, last = _block_of(start), _block_of(end)
-        blocks = {index: _BLOCK_CACHE.get((*key, index)) for index in range(first, last + 1)}
+        blocks = {
+            index: _BLOCK_CACHE.get((*key, index)) for index in range(first, last + 1)
+        }
         missing = [index for index, block in blocks.items() if block is None]
         if missing:
             low, high = _block_start(missing[0]), _block_start(missing[-1] + 1)
@@ -128,7 +138,9 @@ class ResourceCalendar(models.Model):
             intervals = self._work_intervals_batch(
                 low, high, tz=timezone(self.tz or "UTC"), compute_leaves=public_holidays
             )[False]
-            fetched = [(s.astimezone(UTC), e.astimezone(UTC)) for s, e, _meta in intervals]
+            fetched = [
+                (s.astimezone(UTC), e.astimezone(UTC)) for s, e, _meta in intervals
+            ]
             for index in range(missing[0], missing[-1] + 1):
                 block_low, block_high = _block_start(index), _block_start(index + 1)
                 block = tuple(

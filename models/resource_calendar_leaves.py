@@ -46,8 +46,7 @@ class ResourceCalendarLeaves(models.Model):
             return
         Calendar = self.env["resource.calendar"].sudo()
         if any(calendars is None for calendars, _start, _stop in periods):
-            calendars = Calendar.with_context(active_test=False).search([])
+            Calendar._intervention_touch_all()
         else:
-            calendars = Calendar.concat(*(c for c, _start, _stop in periods))
-        calendars._intervention_touch()
+            Calendar.concat(*(c for c, _start, _stop in periods))._intervention_touch()
         self.env["intervention.holiday.change"]._queue(periods)

@@ -83,7 +83,9 @@ class TestTimelineCache(InterventionCommon):
     def test_holiday_added_moved_removed_moves_the_next_deadline(self):
         self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 13, 0))
         # Closed 12:00-13:00 Paris: the deadline moves one hour on.
-        closure = self._close(datetime(2026, 3, 10, 11, 0), datetime(2026, 3, 10, 12, 0))
+        closure = self._close(
+            datetime(2026, 3, 10, 11, 0), datetime(2026, 3, 10, 12, 0)
+        )
         self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 14, 0))
         # Moved to Wednesday 9:00-10:00: Tuesday's deadline is back to 14:00.
         closure.write(
@@ -134,7 +136,9 @@ class TestTimelineCache(InterventionCommon):
         # The edit itself moves nothing: the scheduled action does.
         self.assertEqual({r: r.sla_ids.deadline for r in requests}, deadlines)
         self._apply_holiday_changes()
-        self.assertEqual(affected.sla_ids.deadline, deadlines[affected] + timedelta(hours=1))
+        self.assertEqual(
+            affected.sla_ids.deadline, deadlines[affected] + timedelta(hours=1)
+        )
         self.assertEqual(before.sla_ids.deadline, deadlines[before])
         self.assertEqual(other_calendar.sla_ids.deadline, deadlines[other_calendar])
         # The requests the holiday cannot move were not even rewritten.
@@ -144,7 +148,9 @@ class TestTimelineCache(InterventionCommon):
         self.assertFalse(self.env["intervention.holiday.change"].search_count([]))
 
     def test_holiday_removed_brings_deadlines_back(self):
-        closure = self._close(datetime(2026, 3, 17, 11, 0), datetime(2026, 3, 17, 12, 0))
+        closure = self._close(
+            datetime(2026, 3, 17, 11, 0), datetime(2026, 3, 17, 12, 0)
+        )
         with freeze_time(NEXT_WEEK):
             request = self._create_request(date_received=NEXT_WEEK)
         self.assertEqual(request.sla_ids.deadline, datetime(2026, 3, 17, 14, 0))

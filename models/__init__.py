@@ -3,6 +3,8 @@ from . import res_company
 from . import res_config_settings
 from . import resource_calendar
 from . import resource_calendar_leaves
+from . import resource_calendar_attendance
+from . import intervention_holiday_change
 from . import intervention_cron_failure
 from . import intervention_domain
 from . import intervention_service

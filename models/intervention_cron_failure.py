@@ -11,6 +11,7 @@ _logger = logging.getLogger(__name__)
 CRON_JOBS = {
     "contract_expiry": "intervention_request.ir_cron_expire_contracts",
     "sla_status": "intervention_request.ir_cron_sla_statuses",
+    "holiday_resync": "intervention_request.ir_cron_holiday_resync",
     "escalation": "intervention_request.ir_cron_escalations",
     "followup_reminder": "intervention_request.ir_cron_followup_reminders",
     "followup_auto_close": "intervention_request.ir_cron_followup_auto_close",
@@ -24,6 +25,7 @@ CRON_JOBS = {
 CRON_JOB_LABELS = [
     ("contract_expiry", "Expire ended contracts"),
     ("sla_status", "SLA statuses"),
+    ("holiday_resync", "Deadlines after a public holiday change"),
     ("escalation", "Escalation levels"),
     ("followup_reminder", "Client reminders"),
     ("followup_auto_close", "Closure of unanswered requests"),

@@ -234,9 +234,7 @@ class InterventionRequest(models.Model):
     service_id = fields.Many2one(
         "intervention.service",
         string="Requested Service",
-        default=lambda self: self.env.ref(
-            "intervention_request.service_curative", raise_if_not_found=False
-        ),
+        default=lambda self: self._default_service(),
     )
     summary = fields.Char(string="Subject")
     description = fields.Html(help="Precise description of the malfunction.")
@@ -412,15 +410,26 @@ class InterventionRequest(models.Model):
                 vals["name"] = name
 
     @api.model
+    def _default_service(self):
+        """Curative maintenance, looked up without a query (the id of an
+        XML id is cached by Odoo)."""
+        service_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "intervention_request.service_curative", raise_if_not_found=False
+        )
+        return self.env["intervention.service"].browse(service_id)
+
+    @api.model
     def _reserve_references(self, company, count):
         """``count`` references from ``company``'s request sequence: one
         ``nextval`` per batch where the sequence allows it (standard, without
         date ranges), else one number at a time as Odoo does."""
-        sequence = self.env["ir.sequence"].search(
+        # The sequence and what numbering reads of it, in one query.
+        sequence = self.env["ir.sequence"].search_fetch(
             [
                 ("code", "=", "intervention.request"),
                 ("company_id", "in", [company.id, False]),
             ],
+            ["implementation", "use_date_range", "prefix", "suffix", "padding"],
             order="company_id",
             limit=1,
         )

@@ -215,7 +215,9 @@ class InterventionRequestClockMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         requests = super().create(vals_list)
-        requests._sla_sync()
+        # New requests have no target nor escalation row yet: the engine
+        # skips looking for them (a single intake saves four queries).
+        requests.with_context(intervention_sla_fresh=True)._sla_sync()
         return requests
 
     def action_check_coverage(self):
@@ -248,11 +250,18 @@ class InterventionRequestClockMixin(models.AbstractModel):
         ):
             return
         # Targets are the engine's, never the user's: users only read them.
-        env = self.sudo().with_context(intervention_sla_syncing=True).env
+        fresh = bool(self.env.context.get("intervention_sla_fresh"))
+        env = (
+            self.sudo()
+            .with_context(intervention_sla_syncing=True, intervention_sla_fresh=False)
+            .env
+        )
         requests = self.sudo().with_env(env)
-        timelines = env["intervention.request.sla"]._sync_requests(requests)
+        timelines = env["intervention.request.sla"]._sync_requests(
+            requests, fresh=fresh
+        )
         env["intervention.request.escalation"]._sync_requests(
-            requests.exists(), timelines
+            requests if fresh else requests.exists(), timelines, fresh=fresh
         )
 
     def action_onsite_arrival(self):
@@ -394,6 +403,12 @@ class InterventionRequestClockMixin(models.AbstractModel):
     @api.model
     def _sla_requests_on_calendars(self, calendars=None):
         """Open requests whose clocks run on ``calendars`` (None: all)."""
+        return self.search(self._sla_open_on_calendars_domain(calendars))
+
+    @api.model
+    def _sla_open_on_calendars_domain(self, calendars=None):
+        """Domain of the open requests with SLA targets whose clocks run on
+        ``calendars`` (None: all)."""
         domain = Domain("state", "not in", FINAL_STATES) & Domain(
             "sla_ids", "!=", False
         )
@@ -412,4 +427,4 @@ class InterventionRequestClockMixin(models.AbstractModel):
                 Domain("contract_id", "=", False)
                 & Domain("company_id", "in", companies.ids)
             )
-        return self.search(domain)
+        return domain

@@ -64,25 +64,27 @@ class InterventionRequestEscalation(models.Model):
     # Planning
     # ------------------------------------------------------------------
     @api.model
-    def _sync_requests(self, requests, timelines):
+    def _sync_requests(self, requests, timelines, fresh=False):
         """Plan the pending levels of ``requests`` from their SLA deadlines.
 
         ``timelines`` maps ``request._sla_calendar()`` to the timeline the SLA
         engine used. Fired rows are history and never change; a pending row
         whose target was reached, or whose request is finished, is not needed.
         """
-        existing = self.search(
-            [("request_id", "in", requests.ids), ("state", "=", "pending")]
-        )
-        pending = {
-            (row.request_id.id, row.level_id.id, row.cycle): row for row in existing
-        }
-        done = {
-            (row.request_id.id, row.level_id.id, row.cycle)
-            for row in self.search(
-                [("request_id", "in", requests.ids), ("state", "!=", "pending")]
+        pending, done = {}, set()
+        if not fresh:  # just created requests have no row yet
+            existing = self.search(
+                [("request_id", "in", requests.ids), ("state", "=", "pending")]
             )
-        }
+            pending = {
+                (row.request_id.id, row.level_id.id, row.cycle): row for row in existing
+            }
+            done = {
+                (row.request_id.id, row.level_id.id, row.cycle)
+                for row in self.search(
+                    [("request_id", "in", requests.ids), ("state", "!=", "pending")]
+                )
+            }
         to_create = []
         for request in requests:
             ladder = request.contract_id.escalation_ladder_id

@@ -103,7 +103,7 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
     )
 
     _awaiting_answer_idx = models.Index(
-        "(company_id, date_received) WHERE awaiting_answer"
+        "(company_id, date_received) WHERE awaiting_answer IS TRUE"
     )
 
     # ------------------------------------------------------------------

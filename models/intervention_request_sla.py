@@ -126,16 +126,22 @@ class InterventionRequestSla(models.Model):
     # Engine
     # ------------------------------------------------------------------
     @api.model
-    def _sync_requests(self, requests):
+    def _sync_requests(self, requests, fresh=False):
         """Create, update or remove the SLA targets of ``requests`` and their
         out-of-hours freezes, fetching each calendar's working time once for
-        the whole batch. Returns the timelines used, by calendar key."""
-        requests = requests.exists()
+        the whole batch. Returns the timelines used, by calendar key.
+        ``fresh``: the requests were just created, they have no target yet."""
+        if not fresh:
+            requests = requests.exists()
         timelines = {}
         if not requests:
             return timelines
         now = fields.Datetime.now()
-        existing = self.search([("request_id", "in", requests.ids)])
+        existing = (
+            self.browse()
+            if fresh
+            else self.search([("request_id", "in", requests.ids)])
+        )
         by_key = {
             (target.request_id.id, target.target_type): target for target in existing
         }

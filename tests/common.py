@@ -153,6 +153,17 @@ class InterventionCommon(BaseCommon):
         return cls.env["intervention.escalation.ladder"].create(
             {"name": name, "level_ids": level_values, **values}
         )
+    def _apply_holiday_changes(self):
+        """Run the scheduled action that a public holiday change triggers at
+        once, as a cron worker would: the deadlines move in the background."""
+        cron = self.env.ref("intervention_request.ir_cron_holiday_resync")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            "a holiday change triggers the recomputation at once",
+        )
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
 
     def _create_request(self, **values):
         """A complete request of the main client, received on a weekday.

@@ -18,6 +18,7 @@ CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure
 # Tuesday 10 March 2026, 10:00 Paris; take in charge within 3 business hours.
 RECEIVED = datetime(2026, 3, 10, 9, 0)
 TUESDAY_19H = datetime(2026, 3, 10, 18, 0)
+DUE = datetime(2026, 3, 10, 12, 0)  # 13:00 Paris
 
 
 @tagged("post_install", "-at_install")
@@ -35,6 +36,7 @@ class TestCronReliability(OncallCommon):
     SCENARIOS = {
         "contract_expiry": "_scenario_contract_expiry",
         "sla_status": "_scenario_sla_status",
+        "holiday_resync": "_scenario_holiday_resync",
         "escalation": "_scenario_escalation",
         "followup_reminder": "_scenario_followup_reminder",
         "followup_auto_close": "_scenario_followup_auto_close",
@@ -117,6 +119,28 @@ class TestCronReliability(OncallCommon):
             type(requests),
             "_sla_sync",
             lambda request: request.sla_ids.status == "breached",
+        )
+
+    def _scenario_holiday_resync(self):
+        """Three requests due Tuesday 13:00 Paris; the site closes 11:00-12:00
+        that day: the background recomputation moves them to 14:00."""
+        requests = self._requests()
+        self.assertEqual(set(requests.sla_ids.mapped("deadline")), {DUE})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Site closed for an hour",
+                "calendar_id": self.contract.resource_calendar_id.id,
+                "date_from": datetime(2026, 3, 10, 10, 0),
+                "date_to": datetime(2026, 3, 10, 11, 0),
+                "time_type": "leave",
+            }
+        )
+        return (
+            requests,
+            datetime(2026, 3, 10, 9, 30),
+            type(requests),
+            "_sla_sync",
+            lambda request: request.sla_ids.deadline == DUE + timedelta(hours=1),
         )
 
     def _scenario_escalation(self):

@@ -236,6 +236,7 @@ class TestFollowup(InterventionCommon):
                 "date_to": datetime(2026, 3, 13, 23, 0),
             }
         )
+        self._apply_holiday_changes()
         # Friday 13 off: Thursday 15:00 + 1 business day is Monday 15:00.
         self.assertEqual(request.date_next_reminder, datetime(2026, 3, 16, 14, 0))
 

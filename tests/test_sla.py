@@ -213,6 +213,7 @@ class TestSla(InterventionCommon):
                 "date_to": datetime(2026, 3, 12, 23, 0),
             }
         )
+        self._apply_holiday_changes()
         # Thursday 12 off: both long targets move by one working day.
         self.assertEqual(
             self._target(request, "workaround").deadline, datetime(2026, 3, 23, 9, 0)

@@ -1,0 +1,140 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from .intervention_request_sla import PENDING_STATUSES
+
+JOB = "holiday_resync"
+# Holiday changes applied per run; the action runs again for the others.
+CHANGES_PER_RUN = 50
+
+
+class InterventionHolidayChange(models.Model):
+    """A public holiday added, moved or removed, waiting for the scheduled
+    action that moves the deadlines it can move (issue 19).
+
+    The person editing the holiday never waits for the recomputation: the
+    edit queues one row per period it opens or closes and triggers the
+    action at once (``_queue``). The action (``_cron_apply``) recomputes only
+    the open requests on those calendars whose clocks cross that period
+    (``_affected_domain``), a batch at a time through the shared loop; the
+    SLA engine writes only the values that change."""
+
+    _name = "intervention.holiday.change"
+    _description = "Public Holiday Change to Apply"
+    _order = "id"
+
+    calendar_ids = fields.Many2many(
+        "resource.calendar", string="Calendars", readonly=True
+    )
+    all_calendars = fields.Boolean(readonly=True)
+    date_from = fields.Datetime(required=True, readonly=True)
+    date_to = fields.Datetime(required=True, readonly=True)
+
+    @api.model
+    def _queue(self, periods):
+        """Queue ``periods`` = [(calendars or None for all, date_from,
+        date_to)] and trigger the scheduled action now."""
+        values = [
+            {
+                "all_calendars": calendars is None,
+                "calendar_ids": [(6, 0, calendars.ids if calendars else [])],
+                "date_from": date_from,
+                "date_to": date_to,
+            }
+            for calendars, date_from, date_to in periods
+            if date_from and date_to and (calendars is None or calendars)
+        ]
+        if not values:
+            return self.browse()
+        changes = self.sudo().create(values)
+        self.env["intervention.cron.failure"]._trigger_job(JOB, fields.Datetime.now())
+        return changes
+
+    def _affected_domain(self):
+        """Open requests on the changed calendars whose clocks can move: an
+        SLA target counted across the period (started before its end, with a
+        deadline, an at-risk instant or a reach after its start, or no
+        deadline yet), a pending escalation, a follow-up date or an
+        out-of-hours freeze ending after its start. Nothing of a request
+        whose clocks all ended before the holiday depends on it."""
+        self.ensure_one()
+        start, end = self.date_from, self.date_to
+        targets = Domain("date_start", "<=", end) & (
+            Domain("deadline", ">=", start)
+            | Domain("date_at_risk", ">=", start)
+            | Domain("date_reached", ">=", start)
+            | (
+                Domain("deadline", "=", False)
+                & Domain("status", "in", PENDING_STATUSES)
+            )
+        )
+        escalations = Domain("state", "=", "pending") & Domain("date_due", ">=", start)
+        freezes = Domain("reason", "=", "out_of_hours") & Domain(
+            "date_end", ">=", start
+        )
+        followup = Domain("state", "=", "waiting") & (
+            Domain("date_next_reminder", ">=", start)
+            | Domain("date_auto_close", ">=", start)
+        )
+        Request = self.env["intervention.request"]
+        return Request._sla_open_on_calendars_domain(
+            None if self.all_calendars else self.calendar_ids
+        ) & (
+            Domain("sla_ids", "any", targets)
+            | Domain("escalation_ids", "any", escalations)
+            | Domain("freeze_ids", "any", freezes)
+            | followup
+        )
+
+    @api.model
+    def _cron_apply(self, batch_size=1000):
+        """Move the deadlines the queued holiday changes can move.
+
+        The requests concerned, and those whose earlier try failed and is
+        due again, go through ``intervention.cron.failure._run_each`` a batch
+        at a time (one timeline per calendar, one by one only when the batch
+        fails). Idempotent: the SLA engine computes from the calendars as they
+        are and writes only what differs, so a second run writes nothing; the
+        requests are locked (``try_lock_for_update``) and those another worker
+        holds are left to it, the changes then kept for the next run."""
+        now = fields.Datetime.now()
+        Failure = self.env["intervention.cron.failure"]
+        Request = self.env["intervention.request"].sudo()
+        changes = self.sudo().search([], limit=CHANGES_PER_RUN)
+        retries = Failure.sudo().search(
+            [
+                ("job", "=", JOB),
+                ("res_model", "=", Request._name),
+                ("state", "=", "retrying"),
+                ("date_retry", "<=", now),
+            ]
+        )
+        domain = Domain.OR(
+            [change._affected_domain() for change in changes]
+            + [Domain("id", "in", retries.mapped("res_id"))]
+        ) & Failure._blocked_domain(JOB, Request._name, now)
+        ids = Request.search(domain, order="id").ids
+        skipped = 0
+        for offset in range(0, len(ids), batch_size):
+            batch = Request.browse(ids[offset : offset + batch_size])
+            locked = batch.try_lock_for_update(allow_referencing=True)
+            skipped += len(batch - locked)
+            done = Failure._run_each(
+                JOB,
+                locked,
+                lambda request: request._sla_sync(),
+                now,
+                skipped=len(batch - locked),
+                batch_action=lambda requests: requests._sla_sync(),
+            )
+            left = self.env["ir.cron"]._commit_progress(
+                len(done), remaining=max(len(ids) - offset - batch_size, 0)
+            )
+            if not left:
+                # Out of time: the changes stay queued for the next run.
+                return True
+        if not skipped:
+            changes.exists().unlink()
+            if len(changes) == CHANGES_PER_RUN:
+                Failure._trigger_job(JOB, now)
+        return True

@@ -7,8 +7,8 @@ from odoo.tools import format_datetime
 
 from ..tools import business_time
 from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
-from .request_lifecycle import FINAL_STATES, SLA_DEFERRED_CONTEXT_KEY, SOLVED_STATES
 from .intervention_sla_policy_line import TARGET_TYPES
+from .request_lifecycle import FINAL_STATES, SLA_DEFERRED_CONTEXT_KEY, SOLVED_STATES
 from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)

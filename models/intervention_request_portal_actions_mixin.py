@@ -11,7 +11,6 @@ from .intervention_request_portal_mixin import (
     PORTAL_ESCALATION_STATES,
     PORTAL_MAX_LENGTHS,
 )
-from .request_lifecycle import SOLVED_STATES
 
 
 class InterventionRequestPortalActionsMixin(models.AbstractModel):

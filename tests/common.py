@@ -153,6 +153,7 @@ class InterventionCommon(BaseCommon):
         return cls.env["intervention.escalation.ladder"].create(
             {"name": name, "level_ids": level_values, **values}
         )
+
     def _apply_holiday_changes(self):
         """Run the scheduled action that a public holiday change triggers at
         once, as a cron worker would: the deadlines move in the background."""

@@ -1,4 +1,3 @@
-import subprocess
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -10,6 +9,7 @@ from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .billing_common import InterventionBillingCommon
+from .test_report import pdf_text
 
 
 def paris(month, day, hour, minute=0):
@@ -461,12 +461,7 @@ class TestComplianceStatement(InterventionBillingCommon):
             )._render_qweb_pdf(report.report_name, statement.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"],
-            input=pdf,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
+        text = pdf_text(pdf)
         self.assertIn("Compliance Statement 04/2026", text)
         self.assertIn(self.contract.name, text)
         self.assertIn("50.0 %", text)

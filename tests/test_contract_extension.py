@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -46,6 +46,16 @@ class TestContractExtension(InterventionCommon):
         for fname, value in values.items():
             setattr(form, fname, value)
         return form.save().action_apply()
+
+    def _create_request(self, **values):
+        """A request received later than today (10 March) is recorded on the
+        day it arrives: the clock moves to its reception (a request cannot be
+        received in the future)."""
+        received = values.get("date_received")
+        if received and received > datetime(2026, 3, 10, 10, 0):
+            with freeze_time(received + timedelta(minutes=5)):
+                return super()._create_request(**values)
+        return super()._create_request(**values)
 
     def _printer_request(self, when=datetime(2026, 3, 10, 9, 0)):
         return self._create_request(equipment_id=self.printer.id, date_received=when)

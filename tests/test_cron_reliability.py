@@ -425,9 +425,9 @@ class TestCronReliability(OncallCommon):
                 calling_the_addon.add(cron.get_external_id()[cron.id])
         self.assertEqual(calling_the_addon, set(CRON_JOBS.values()))
         self.assertEqual(set(self.SCENARIOS), set(CRON_JOBS))
-        # The figure quoted in the README (section 8): 11 scheduled actions,
+        # The figure quoted in the README (section 8): 12 scheduled actions,
         # each run by the tests below.
-        self.assertEqual(len(self.SCENARIOS), 11)
+        self.assertEqual(len(self.SCENARIOS), 12)
 
     @mute_logger(CRON_LOGGER)
     def test_one_bad_record_never_stops_a_batch(self):

@@ -251,6 +251,7 @@ class TestRating(InterventionPortalCommon):
         # their form with a button to the analysis of their requests.
         self.assertEqual((desk.rating_avg, desk.rating_count), (3.0, 2))
         self.assertEqual((field.rating_avg, field.rating_count), (4.0, 2))
+        field.invalidate_recordset(["rating_ids"])
         given = field.rating_ids.filtered("consumed")
         self.assertEqual(sorted(given.mapped("rating")), [3.0, 5.0])
         action = field.action_open_ratings()

@@ -179,7 +179,11 @@ class TestPortalAccess(InterventionPortalCommon):
                 "equipment_id": self.equipment_b.id,
             },
         )
-        self.assertEqual(result, {"ready": False})
+        # No verdict, and the errors say nothing of the other company's records.
+        self.assertFalse(result["ready"])
+        self.assertNotIn("covered", result)
+        for record in (self.contract_b, self.site_b, self.equipment_b):
+            self.assertNotIn(record.display_name, str(result))
         result = self.make_jsonrpc_request(
             "/my/interventions/coverage",
             {

@@ -67,8 +67,8 @@ registry.category("web_tour.tours").add("intervention_request_desk_tour", {
             trigger: ".o_form_view button[name='action_resume']",
         },
         {
-            content: "Open the freeze periods",
-            trigger: "a[name='freezes']",
+            content: "Open the history: its freeze periods",
+            trigger: "a[name='timeline']",
             run: "click",
         },
         {

@@ -19,6 +19,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_followup.xml",
         "data/mail_template_terms.xml",
+        "data/mail_activity_type_data.xml",
         "views/intervention_sla_policy_views.xml",
         "views/intervention_escalation_ladder_views.xml",
         "views/intervention_domain_views.xml",

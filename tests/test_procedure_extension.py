@@ -103,6 +103,10 @@ class TestScopeExtensionProcedure(InterventionPortalProcedureCommon):
             form.date_from = date(2026, 3, 23)
             form.note = "Printer added at 8 EUR a month; this breakdown is billed."
             self.assertTrue(form.save().action_apply())
+            # The manager's to-do is done: the extension is recorded.
+            self.assertFalse(
+                request.activity_ids.filtered(lambda a: a.user_id == self.manager)
+            )
             extension = self.contract.extension_ids
             self.assertEqual(len(extension), 1)
             self.assertEqual(extension.item_name, "Label printer bought in February")

@@ -100,6 +100,10 @@ class InterventionContractExtendWizard(models.TransientModel):
             contract = request.contract_id
             extension = contract._extend_scope_for(request, self.date_from, self.note)
         body = contract._extension_sentence(extension)
+        # The proposal handed to the account manager is decided.
+        request.activity_feedback(
+            ["intervention_request.mail_activity_contract_extension"], feedback=body
+        )
         request.action_check_coverage()
         request.message_post(
             body=self.env._(
@@ -138,7 +142,7 @@ class InterventionContractExtendWizard(models.TransientModel):
         request.message_post(body=body, subtype_xmlid="mail.mt_note")
         if manager:
             request.activity_schedule(
-                "mail.mail_activity_data_todo",
+                "intervention_request.mail_activity_contract_extension",
                 user_id=manager.id,
                 summary=self.env._("Contract extension to decide"),
                 note=body,

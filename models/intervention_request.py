@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, format_datetime, html2plaintext
 
 from .intervention_contract import COVERAGE_REASONS
 from .intervention_domain import SUPPORT_LEVELS
@@ -390,7 +390,7 @@ class InterventionRequest(models.Model):
             self.env._(
                 "A request cannot be received in the future (%(date)s): set "
                 "its reception date to the time it reached you.",
-                date=fields.Datetime.to_string(received),
+                date=format_datetime(self.env, received),
             )
         )
 

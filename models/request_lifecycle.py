@@ -111,7 +111,8 @@ STAMPED_DATE_FIELDS = frozenset(FIRST_DATE_FIELDS.values()) | frozenset(
 # Context key under which the request's SLA sync waits: a transition runs
 # it once, among its effects, after the freezes it opens or closes.
 SLA_DEFERRED_CONTEXT_KEY = "intervention_sla_deferred"
-# Context key letting data loading (demo history, migrations) backdate them.
+# Context key letting data loading (demo history, migrations), which runs as
+# superuser, backdate them (``_may_write_history``).
 HISTORY_CONTEXT_KEY = "intervention_history_import"
 # A reception date may be this much ahead of the server's clock (the clock of
 # an integration or of a workstation running slightly fast); later is refused.

@@ -202,6 +202,17 @@ class TestExternalApi(InterventionCommon, HttpCase):
                 new,
             ),
             (
+                # Backdating history is for data loading (superuser) only: the
+                # context key sent over RPC does not open it.
+                "write date_resolved, forged history-import context",
+                R,
+                "write",
+                [[qualified.id], {"date_resolved": "2026-03-11"}],
+                {"context": {"intervention_history_import": True}},
+                lifecycle,
+                qualified,
+            ),
+            (
                 "cancel with unknown reason",
                 R,
                 "action_cancel",
@@ -483,7 +494,7 @@ class TestExternalApi(InterventionCommon, HttpCase):
     def test_bad_input_gets_a_clear_error_and_stores_nothing(self):
         cases = self._bad_inputs()
         # The figure quoted in the README ("Bad input through the external API").
-        self.assertEqual(len(cases), 45)
+        self.assertEqual(len(cases), 46)
         for label, model, method, args, kwargs, message, record in cases:
             with self.subTest(label):
                 before = record and record.read()[0]

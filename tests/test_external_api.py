@@ -570,6 +570,7 @@ class TestExternalApi(InterventionCommon, HttpCase):
         terms = self._request_in("action_receive")
         terms.terms_description = "<p>Two hours of work at the hourly rate.</p>"
         wizard_context = {"active_model": R}
+        team = self.env["intervention.team"].create({"name": "Hotline"})
         calls = [
             (R, "action_receive", self._create_request(), [], {}),
             (R, "action_qualify", received("action_receive"), [], {}),
@@ -595,6 +596,8 @@ class TestExternalApi(InterventionCommon, HttpCase):
             (R, "action_accept_terms", terms, ["staff", self.contact.id, "Phone"], {}),
             (R, "action_view_similar_resolutions", target, [], {}),
             (R, "action_view_invoices", target, [], {}),
+            (R, "action_open_ratings", past, [], {}),
+            ("intervention.team", "action_open_ratings", team, [], {}),
             (
                 R,
                 "action_use_resolution",
@@ -667,7 +670,7 @@ class TestExternalApi(InterventionCommon, HttpCase):
         'cannot marshal None' fault after the change was committed."""
         calls = self._action_calls()
         # The figure quoted in the README ("Bad input through the external API").
-        self.assertEqual(len(calls), 35)
+        self.assertEqual(len(calls), 37)
         for model, method, record, args, kwargs in calls:
             with self.subTest(f"{model}.{method}"):
                 try:

@@ -9,6 +9,20 @@ INVOICE_LINE_DEPENDS = (
 )
 
 
+def invoice_lines_field(inverse_name):
+    """The invoice lines billing an item, through their ``inverse_name``
+    link (``account.move.line``): a model using the mixin declares
+    ``invoice_line_ids = invoice_lines_field(...)``, since a one2many needs
+    the inverse of the concrete model."""
+    return fields.One2many(
+        "account.move.line",
+        inverse_name,
+        readonly=True,
+        copy=False,
+        groups="intervention_request.group_intervention_finance",
+    )
+
+
 class InterventionBillableMixin(models.AbstractModel):
     """What a request bills on a customer invoice (H4): its billable causes
     (``intervention.request.charge``) and its time entries
@@ -20,8 +34,9 @@ class InterventionBillableMixin(models.AbstractModel):
     refuses changes of its billing fields once invoiced unless the user is in
     finance. A model using it declares:
 
-    - ``invoice_line_ids``, the lines pointing back at it, and
-      ``_invoice_line_field``, the ``account.move.line`` field they use;
+    - ``invoice_line_ids`` (``invoice_lines_field``), the lines pointing back
+      at it, and ``_invoice_line_field``, the ``account.move.line`` field
+      they use;
     - ``_invoiced_locked_fields``, the fields only finance changes once
       invoiced;
     - ``_billable_depends`` and ``_is_billable_item()``: when its quantity is

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .intervention_billable_mixin import invoice_lines_field
 from .request_lifecycle import BILLABLE_CAUSES
 
 # Causes under which the time spent on the request is billed (H1); the
@@ -65,13 +66,7 @@ class InterventionRequestCharge(models.Model):
         help="Service billed for this cause itself (e.g. the 1 UT surcharge); leave "
         "empty when only the time spent is billed.",
     )
-    invoice_line_ids = fields.One2many(
-        "account.move.line",
-        "intervention_charge_id",
-        readonly=True,
-        copy=False,
-        groups="intervention_request.group_intervention_finance",
-    )
+    invoice_line_ids = invoice_lines_field("intervention_charge_id")
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity >= 0)", "The quantity of a billable cause cannot be negative."

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .intervention_billable_mixin import invoice_lines_field
 from .intervention_request_charge import TIME_BILLED_CAUSES
 
 # Service products the time entries use by default (data/intervention_billing_data.xml).
@@ -80,13 +81,7 @@ class InterventionTimeEntry(models.Model):
         help="Billed to the client: the request has a cause that bills the time "
         "spent. Untick to offer this time.",
     )
-    invoice_line_ids = fields.One2many(
-        "account.move.line",
-        "intervention_time_entry_id",
-        readonly=True,
-        copy=False,
-        groups="intervention_request.group_intervention_finance",
-    )
+    invoice_line_ids = invoice_lines_field("intervention_time_entry_id")
 
     _duration_positive = models.Constraint(
         "CHECK(duration > 0)", "A time entry lasts more than zero hours."

@@ -24,6 +24,7 @@ from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import product_template
 from . import intervention_contract_billing
+from . import intervention_billable_mixin
 from . import intervention_request_charge
 from . import intervention_time_entry
 from . import account_move

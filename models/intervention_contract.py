@@ -1,11 +1,8 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_date
 
-from ..tools import business_time
 from .contract_lifecycle import CONTRACT_STATES, CONTRACT_TRANSITIONS
 from .request_lifecycle import FINAL_STATES
 
@@ -510,21 +507,16 @@ class InterventionContract(models.Model):
         """True when ``when`` lies within the hours the contract covers:
         business hours, plus the extended or on-call windows if subscribed."""
         self.ensure_one()
-        start = business_time.to_aware_utc(when)
-        stop = start + timedelta(minutes=1)
         # Business hours close on public holidays; extended and on-call
         # windows are precisely what runs on them (seed 001: weekends and
         # public holidays), so their calendar is read without leaves.
         windows = [(self.resource_calendar_id, True)]
         if self.coverage_type != "business":
             windows.append((self.coverage_calendar_id, False))
-        for calendar, with_leaves in windows:
-            intervals = calendar._work_intervals_batch(
-                start, stop, compute_leaves=with_leaves
-            )[False]
-            if business_time.is_within(intervals, start):
-                return True
-        return False
+        return any(
+            calendar._intervention_is_working(when, public_holidays=with_leaves)
+            for calendar, with_leaves in windows
+        )
 
     def _get_coverage_verdict(
         self,

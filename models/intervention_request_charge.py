@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero
 
+from .intervention_billable_mixin import invoice_lines_field
 from .request_lifecycle import BILLABLE_CAUSES
 
 # Causes under which the time spent on the request is billed (H1); the
@@ -13,14 +13,6 @@ TIME_BILLED_CAUSES = {
     "excluded_service",
     "traceability",
 }
-# Fields of an invoiced item that only finance may change.
-INVOICED_LOCKED_FIELDS = {
-    "request_id",
-    "cause",
-    "product_id",
-    "quantity",
-    "price_unit",
-}
 
 
 class InterventionRequestCharge(models.Model):
@@ -30,23 +22,23 @@ class InterventionRequestCharge(models.Model):
     eligibility verdict, the phone / e-mail surcharge); staff add the others
     with a reason. A cause may carry its own billable quantity (e.g. the
     1 UT surcharge); causes in ``TIME_BILLED_CAUSES`` make the request's time
-    entries billable.
+    entries billable. Priced, invoiced and locked once invoiced as every
+    billable item (``intervention.billable.mixin``).
     """
 
     _name = "intervention.request.charge"
+    _inherit = ["intervention.billable.mixin"]
     _description = "Billable Cause of a Request"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    request_id = fields.Many2one(
-        "intervention.request", required=True, ondelete="cascade", index=True
+    _invoice_line_field = "intervention_charge_id"
+    # Fields of an invoiced cause that only finance may change.
+    _invoiced_locked_fields = frozenset(
+        {"request_id", "cause", "product_id", "quantity", "price_unit"}
     )
-    company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True, precompute=True
-    )
-    partner_id = fields.Many2one(
-        related="request_id.partner_id", string="Client", store=True
-    )
+    _billable_depends = ("request_id.is_billable",)
+
     cause = fields.Selection(BILLABLE_CAUSES, required=True)
     origin = fields.Selection(
         [("auto", "Automatic"), ("staff", "Set by staff")],
@@ -71,33 +63,10 @@ class InterventionRequestCharge(models.Model):
         help="The time entries of the request are billed under this cause.",
     )
     product_id = fields.Many2one(
-        "product.product",
-        string="Service",
-        domain="[('type', '=', 'service')]",
-        check_company=True,
         help="Service billed for this cause itself (e.g. the 1 UT surcharge); leave "
         "empty when only the time spent is billed.",
     )
-    quantity = fields.Float(digits="Product Unit")
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    price_unit = fields.Monetary(
-        compute="_compute_price_unit", store=True, readonly=False, precompute=True
-    )
-    amount = fields.Monetary(compute="_compute_amount", store=True)
-    invoice_line_ids = fields.One2many(
-        "account.move.line",
-        "intervention_charge_id",
-        readonly=True,
-        copy=False,
-        groups="intervention_request.group_intervention_finance",
-    )
-    qty_invoiced = fields.Float(
-        compute="_compute_invoicing", store=True, digits="Product Unit"
-    )
-    qty_to_invoice = fields.Float(
-        compute="_compute_invoicing", store=True, digits="Product Unit"
-    )
-    is_invoiced = fields.Boolean(compute="_compute_invoicing", store=True)
+    invoice_line_ids = invoice_lines_field("intervention_charge_id")
 
     _quantity_positive = models.Constraint(
         "CHECK(quantity >= 0)", "The quantity of a billable cause cannot be negative."
@@ -108,33 +77,10 @@ class InterventionRequestCharge(models.Model):
         for charge in self:
             charge.bills_time = charge.cause in TIME_BILLED_CAUSES
 
-    @api.depends("product_id", "request_id.contract_id")
-    def _compute_price_unit(self):
-        for charge in self:
-            contract = charge.request_id.contract_id
-            charge.price_unit = contract._get_billing_price(charge.product_id)
-
-    @api.depends("quantity", "price_unit")
-    def _compute_amount(self):
-        for charge in self:
-            charge.amount = charge.quantity * charge.price_unit
-
-    @api.depends(
-        "quantity",
-        "product_id",
-        "request_id.is_billable",
-        "invoice_line_ids.quantity",
-        "invoice_line_ids.move_id.state",
-        "invoice_line_ids.move_id.move_type",
-    )
-    def _compute_invoicing(self):
-        for charge in self:
-            invoiced = charge.invoice_line_ids._get_intervention_invoiced_quantity()
-            billable = charge.request_id.is_billable and charge.product_id
-            left = charge.quantity - invoiced if billable else 0.0
-            charge.qty_invoiced = invoiced
-            charge.qty_to_invoice = max(left, 0.0)
-            charge.is_invoiced = float_compare(invoiced, 0.0, precision_digits=6) > 0
+    def _is_billable_item(self):
+        """A cause bills its own quantity while the request is billable."""
+        self.ensure_one()
+        return self.request_id.is_billable
 
     @api.constrains("quantity", "price_unit")
     def _check_not_negative(self):
@@ -161,12 +107,6 @@ class InterventionRequestCharge(models.Model):
             )
         )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_input_values(vals)
-        return super().create(vals_list)
-
     @api.constrains("origin", "reason")
     def _check_staff_reason(self):
         for charge in self:
@@ -183,33 +123,14 @@ class InterventionRequestCharge(models.Model):
         self.ensure_one()
         return dict(self._fields["cause"]._description_selection(self.env))[self.cause]
 
-    # ------------------------------------------------------------------
-    # Guard on invoiced causes
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        self._check_input_values(vals)
-        if INVOICED_LOCKED_FIELDS.intersection(vals):
-            self._check_invoiced_unchanged()
-        return super().write(vals)
-
-    def unlink(self):
-        # Before the access rules, so that the refusal says why.
-        self._check_invoiced_unchanged()
-        return super().unlink()
-
-    def _check_invoiced_unchanged(self):
-        """Only finance changes or deletes an invoiced cause."""
-        invoiced = self.filtered("is_invoiced")
-        if invoiced and not self.env.user.has_group(
-            "intervention_request.group_intervention_finance"
-        ):
-            raise UserError(
-                self.env._(
-                    "These billable causes are invoiced; only finance can change "
-                    "them: %(causes)s.",
-                    causes=", ".join(invoiced.mapped("display_name")),
-                )
+    def _invoiced_locked_error(self):
+        return UserError(
+            self.env._(
+                "These billable causes are invoiced; only finance can change "
+                "them: %(causes)s.",
+                causes=", ".join(self.mapped("display_name")),
             )
+        )
 
     @api.depends("request_id.name", "cause")
     def _compute_display_name(self):
@@ -220,24 +141,12 @@ class InterventionRequestCharge(models.Model):
     # ------------------------------------------------------------------
     # Invoicing
     # ------------------------------------------------------------------
-    def _prepare_invoice_line_values(self):
-        """Values of the invoice line billing what is left of this cause."""
+    def _invoice_line_name(self):
+        """The request, the cause and the reason the client reads."""
         self.ensure_one()
         name = self.env._(
             "%(request)s - %(cause)s",
             request=self.request_id.name,
             cause=self._cause_label(),
         )
-        if self.reason:
-            name = f"{name}\n{self.reason}"
-        return {
-            "product_id": self.product_id.id,
-            "name": name,
-            "quantity": self.qty_to_invoice,
-            "price_unit": self.price_unit,
-            "intervention_charge_id": self.id,
-        }
-
-    def _has_quantity_to_invoice(self):
-        self.ensure_one()
-        return not float_is_zero(self.qty_to_invoice, precision_digits=6)
+        return f"{name}\n{self.reason}" if self.reason else name

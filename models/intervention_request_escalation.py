@@ -236,10 +236,7 @@ class InterventionRequestEscalation(models.Model):
 
     def _in_business_hours(self, now):
         calendar, holidays = self.request_id._sla_calendar()
-        timeline = calendar._intervention_timeline(
-            now - timedelta(hours=1), now + timedelta(hours=1), holidays
-        )
-        return timeline.is_working(now)
+        return calendar._intervention_is_working(now, holidays)
 
     def _fire(self, now):
         """Notify the level's recipients by activity and e-mail, log it on the

@@ -1,21 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import format_date
 
+from .intervention_billable_mixin import invoice_lines_field
 from .intervention_request_charge import TIME_BILLED_CAUSES
 
-# Fields of an invoiced time entry that only finance may change.
-INVOICED_LOCKED_FIELDS = {
-    "request_id",
-    "user_id",
-    "date",
-    "duration",
-    "kind",
-    "period",
-    "product_id",
-    "price_unit",
-    "billable",
-}
 # Service products the time entries use by default (data/intervention_billing_data.xml).
 DEFAULT_PRODUCTS = {
     "hourly": "intervention_request.product_hourly_labour",
@@ -28,22 +17,33 @@ DEFAULT_PRODUCTS = {
 class InterventionTimeEntry(models.Model):
     """Time a technician spent on a request (H3), priced with a service
     product and the contract's rates. Billable when the request has a cause
-    that bills the time spent (out of contract, abnormal use...)."""
+    that bills the time spent (out of contract, abnormal use...). Invoiced
+    and locked once invoiced as every billable item
+    (``intervention.billable.mixin``)."""
 
     _name = "intervention.time.entry"
+    _inherit = ["intervention.billable.mixin"]
     _description = "Intervention Time Entry"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    request_id = fields.Many2one(
-        "intervention.request", required=True, ondelete="cascade", index=True
+    _invoice_line_field = "intervention_time_entry_id"
+    # Fields of an invoiced time entry that only finance may change.
+    _invoiced_locked_fields = frozenset(
+        {
+            "request_id",
+            "user_id",
+            "date",
+            "duration",
+            "kind",
+            "period",
+            "product_id",
+            "price_unit",
+            "billable",
+        }
     )
-    company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True, precompute=True
-    )
-    partner_id = fields.Many2one(
-        related="request_id.partner_id", string="Client", store=True
-    )
+    _billable_depends = ("billable",)
+
     contract_id = fields.Many2one(related="request_id.contract_id")
     user_id = fields.Many2one(
         "res.users",
@@ -70,24 +70,10 @@ class InterventionTimeEntry(models.Model):
     )
     description = fields.Char()
     product_id = fields.Many2one(
-        "product.product",
-        string="Service",
-        compute="_compute_product_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        domain="[('type', '=', 'service')]",
-        check_company=True,
+        compute="_compute_product_id", store=True, readonly=False, precompute=True
     )
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    quantity = fields.Float(
-        compute="_compute_quantity", store=True, digits="Product Unit"
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    price_unit = fields.Monetary(
-        compute="_compute_price_unit", store=True, readonly=False, precompute=True
-    )
-    amount = fields.Monetary(compute="_compute_amount", store=True)
+    quantity = fields.Float(compute="_compute_quantity", store=True)
     billable = fields.Boolean(
         compute="_compute_billable",
         store=True,
@@ -95,20 +81,7 @@ class InterventionTimeEntry(models.Model):
         help="Billed to the client: the request has a cause that bills the time "
         "spent. Untick to offer this time.",
     )
-    invoice_line_ids = fields.One2many(
-        "account.move.line",
-        "intervention_time_entry_id",
-        readonly=True,
-        copy=False,
-        groups="intervention_request.group_intervention_finance",
-    )
-    qty_invoiced = fields.Float(
-        compute="_compute_invoicing", store=True, digits="Product Unit"
-    )
-    qty_to_invoice = fields.Float(
-        compute="_compute_invoicing", store=True, digits="Product Unit"
-    )
-    is_invoiced = fields.Boolean(compute="_compute_invoicing", store=True)
+    invoice_line_ids = invoice_lines_field("intervention_time_entry_id")
 
     _duration_positive = models.Constraint(
         "CHECK(duration > 0)", "A time entry lasts more than zero hours."
@@ -164,17 +137,6 @@ class InterventionTimeEntry(models.Model):
             else:
                 entry.quantity = entry.duration
 
-    @api.depends("product_id", "request_id.contract_id")
-    def _compute_price_unit(self):
-        for entry in self:
-            contract = entry.request_id.contract_id
-            entry.price_unit = contract._get_billing_price(entry.product_id)
-
-    @api.depends("quantity", "price_unit")
-    def _compute_amount(self):
-        for entry in self:
-            entry.amount = entry.quantity * entry.price_unit
-
     @api.depends("request_id.is_billable", "request_id.charge_ids.cause")
     def _compute_billable(self):
         for entry in self:
@@ -182,22 +144,11 @@ class InterventionTimeEntry(models.Model):
             causes = set(request.charge_ids.mapped("cause"))
             entry.billable = bool(request.is_billable and causes & TIME_BILLED_CAUSES)
 
-    @api.depends(
-        "quantity",
-        "billable",
-        "product_id",
-        "invoice_line_ids.quantity",
-        "invoice_line_ids.move_id.state",
-        "invoice_line_ids.move_id.move_type",
-    )
-    def _compute_invoicing(self):
-        for entry in self:
-            invoiced = entry.invoice_line_ids._get_intervention_invoiced_quantity()
-            billable = entry.billable and entry.product_id
-            left = entry.quantity - invoiced if billable else 0.0
-            entry.qty_invoiced = invoiced
-            entry.qty_to_invoice = max(left, 0.0)
-            entry.is_invoiced = float_compare(invoiced, 0.0, precision_digits=6) > 0
+    def _is_billable_item(self):
+        """Time is billed when the entry is billable (ticked by default under
+        a cause that bills the time spent)."""
+        self.ensure_one()
+        return self.billable
 
     @api.model
     def _check_input_values(self, vals):
@@ -212,12 +163,6 @@ class InterventionTimeEntry(models.Model):
             raise ValidationError(
                 self.env._("The unit price of a time entry cannot be negative.")
             )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._check_input_values(vals)
-        return super().create(vals_list)
 
     @api.constrains("request_id", "user_id")
     def _check_request_open(self):
@@ -240,40 +185,22 @@ class InterventionTimeEntry(models.Model):
                 date=format_date(self.env, entry.date),
             )
 
-    # ------------------------------------------------------------------
-    # Guard on invoiced entries
-    # ------------------------------------------------------------------
-    def write(self, vals):
-        self._check_input_values(vals)
-        if INVOICED_LOCKED_FIELDS.intersection(vals):
-            self._check_invoiced_unchanged()
-        return super().write(vals)
-
-    def unlink(self):
-        # Before the access rules, so that the refusal says why.
-        self._check_invoiced_unchanged()
-        return super().unlink()
-
-    def _check_invoiced_unchanged(self):
+    def _invoiced_locked_error(self):
         """Technicians cannot change or delete invoiced time; finance can
         (e.g. after a credit note)."""
-        invoiced = self.filtered("is_invoiced")
-        if invoiced and not self.env.user.has_group(
-            "intervention_request.group_intervention_finance"
-        ):
-            raise UserError(
-                self.env._(
-                    "These time entries are invoiced; only finance can change them: "
-                    "%(entries)s.",
-                    entries=", ".join(invoiced.mapped("display_name")),
-                )
+        return UserError(
+            self.env._(
+                "These time entries are invoiced; only finance can change them: "
+                "%(entries)s.",
+                entries=", ".join(self.mapped("display_name")),
             )
+        )
 
     # ------------------------------------------------------------------
     # Invoicing
     # ------------------------------------------------------------------
-    def _prepare_invoice_line_values(self):
-        """Values of the invoice line billing what is left of this entry."""
+    def _invoice_line_name(self):
+        """Kind, period, date and technician, then the entry's description."""
         self.ensure_one()
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         periods = dict(self._fields["period"]._description_selection(self.env))
@@ -285,16 +212,4 @@ class InterventionTimeEntry(models.Model):
             date=format_date(self.env, self.date),
             technician=self.user_id.name,
         )
-        if self.description:
-            name = f"{name}\n{self.description}"
-        return {
-            "product_id": self.product_id.id,
-            "name": name,
-            "quantity": self.qty_to_invoice,
-            "price_unit": self.price_unit,
-            "intervention_time_entry_id": self.id,
-        }
-
-    def _has_quantity_to_invoice(self):
-        self.ensure_one()
-        return not float_is_zero(self.qty_to_invoice, precision_digits=6)
+        return f"{name}\n{self.description}" if self.description else name

@@ -103,6 +103,18 @@ class ResourceCalendar(models.Model):
         ]
         return business_time.Timeline(pairs, tz=self.tz or "UTC", start=start, end=end)
 
+    def _intervention_is_working(self, instant, public_holidays=True):
+        """Whether ``instant`` (naive UTC or aware) is working time of this
+        calendar, read from the same cached blocks as every timeline."""
+        self.ensure_one()
+        instant = business_time.to_aware_utc(instant)
+        timeline = self._intervention_timeline(
+            instant - timedelta(hours=1),
+            instant + timedelta(hours=1),
+            public_holidays=public_holidays,
+        )
+        return timeline.is_working(instant)
+
     def _intervention_blocks(self, start, end, public_holidays):
         """The work intervals (aware UTC pairs) of the cache blocks covering
         ``start`` to ``end``; the missing blocks are fetched in one call of

@@ -41,6 +41,22 @@ class TestOncallIntake(OncallCommon):
         self.assertIn("Résidence Les Pins, 3 rue des Pins, Annecy", mail.body_html)
         self.assertIn("Within 4 hours", mail.body_html)
 
+    def test_summary_subject_in_french(self):
+        """The agency reads the whole subject in its language, the outcome
+        included (seed 001 §5)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["intervention_request"], ["fr_FR"], overwrite=True
+        )
+        call = self._take_call(datetime(2026, 3, 10, 20, 30))
+        template = self.env.ref("intervention_request.mail_template_oncall_summary")
+        subject = template.with_context(lang="fr_FR")._render_field(
+            "subject", call.ids
+        )[call.id]
+        self.assertIn("Appel hors heures ouvrées de", subject)
+        self.assertIn("personne n'a encore été appelé", subject)
+        self.assertNotIn("nobody", subject)
+
     def test_friday_evening_before_day_duty_calls_next_morning(self):
         # Friday 13 March, 21:30 Paris: Saturday is a day-duty day.
         call = self._take_call(datetime(2026, 3, 13, 20, 30))

@@ -157,6 +157,20 @@ class TestRequestState(RequestStateCommon):
         with self.assertRaisesRegex(UserError, "Résolu"):
             request.action_resolve()
 
+    def test_french_labels_tell_states_and_clocks_apart(self):
+        """In French, a request "En cours" (in progress) is not confused with
+        a running SLA clock, and the reception is "Réception"."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["intervention_request"], ["fr_FR"], overwrite=True
+        )
+        french = self.env["intervention.request"].with_context(lang="fr_FR")
+        states = dict(french._fields["state"]._description_selection(french.env))
+        clocks = dict(french._fields["sla_status"]._description_selection(french.env))
+        self.assertEqual(states["in_progress"], "En cours")
+        self.assertEqual(clocks["running"], "Actif")
+        self.assertEqual(french.env._("Reception"), "Réception")
+
     def test_create_in_other_state_refused(self):
         with self.assertRaisesRegex(UserError, "created as New"):
             self._create_request(state="qualified")

@@ -85,6 +85,7 @@
         "views/intervention_rating_portal_templates.xml",
         "report/intervention_rating_report_views.xml",
         "views/intervention_request_form_layout_views.xml",
+        "views/intervention_request_onsite_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",

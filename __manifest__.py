@@ -99,6 +99,7 @@
         "demo/intervention_knowledge_demo.xml",
         "demo/intervention_rating_demo.xml",
         "demo/intervention_daily_demo.xml",
+        "demo/intervention_overdue_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

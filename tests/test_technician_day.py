@@ -153,10 +153,13 @@ class TestSignatureOnSite(InterventionCommon):
         request = self.request.with_user(self.technician).with_context(
             force_report_rendering=True
         )
-        with freeze_time("2026-03-10 11:15:00"), self.allow_pdf_render():
-            with Form(request) as form:
-                form.onsite_signed_by = "Claire Martin"
-                form.onsite_signature = SIGNATURE_PNG
+        with (
+            freeze_time("2026-03-10 11:15:00"),
+            self.allow_pdf_render(),
+            Form(request) as form,
+        ):
+            form.onsite_signed_by = "Claire Martin"
+            form.onsite_signature = SIGNATURE_PNG
         self.assertEqual(self.request.onsite_signed_on, datetime(2026, 3, 10, 11, 15))
         attachment = self.request.onsite_report_id
         self.assertEqual(attachment.res_model, "intervention.request")

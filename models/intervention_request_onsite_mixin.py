@@ -78,7 +78,7 @@ class InterventionRequestOnsiteMixin(models.AbstractModel):
         """Stop the time on site: one on-site time entry for the technician
         who started it, lasting the time elapsed rounded up to the started
         minute (the billed quantity then follows the time entry's rules)."""
-        entries = self.env["intervention.time.entry"]
+        TimeEntry = self.env["intervention.time.entry"]
         now = fields.Datetime.now()
         for request in self:
             start = request.onsite_timer_start
@@ -86,12 +86,12 @@ class InterventionRequestOnsiteMixin(models.AbstractModel):
                 raise UserError(
                     self.env._(
                         "The time on site of %(request)s was not started: "
-                        "press Start when you arrive.",
+                        "start it when you arrive.",
                         request=request.name,
                     )
                 )
             technician = request.onsite_timer_user_id or self.env.user
-            entries |= entries.create(
+            TimeEntry.create(
                 {
                     "request_id": request.id,
                     "user_id": technician.id,

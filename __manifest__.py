@@ -86,6 +86,7 @@
         "views/intervention_rating_portal_templates.xml",
         "report/intervention_rating_report_views.xml",
         "views/intervention_request_form_layout_views.xml",
+        "views/intervention_request_onsite_views.xml",
     ],
     "demo": [
         "demo/intervention_sla_demo.xml",
@@ -99,6 +100,7 @@
         "demo/intervention_knowledge_demo.xml",
         "demo/intervention_rating_demo.xml",
         "demo/intervention_daily_demo.xml",
+        "demo/intervention_overdue_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

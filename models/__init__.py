@@ -62,6 +62,7 @@ from . import intervention_request_rating_mixin
 from . import intervention_request_terms_mixin
 from . import intervention_request_knowledge_mixin
 from . import intervention_request_report_mixin
+from . import intervention_request_onsite_mixin
 from . import intervention_request_change_mixin
 from . import intervention_request_scope_mixin
 from . import intervention_request

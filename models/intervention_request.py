@@ -52,6 +52,7 @@ class InterventionRequest(models.Model):
     _inherit = [
         "intervention.request.scope.mixin",
         "intervention.request.change.mixin",
+        "intervention.request.onsite.mixin",
         "intervention.request.report.mixin",
         "intervention.request.knowledge.mixin",
         "intervention.request.terms.mixin",

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 RATE_TYPES = [
     ("hourly", "Contract hourly rate"),
@@ -17,3 +17,37 @@ class ProductTemplate(models.Model):
         "intervention time entries and billable causes. Empty, or when the contract "
         "has no such rate: the product's sales price.",
     )
+
+    @api.model
+    def _ir_demo_ensure_sale_tax(self):
+        """Demo data: the service products of the time entries carry the
+        company's sales tax from its localisation, else a 20% VAT made for
+        the demo, so that the demo invoices carry a sensible tax."""
+        company = self.env.company
+        Tax = self.env["account.tax"]
+        tax = company.account_sale_tax_id or Tax.search(
+            [
+                *Tax._check_company_domain(company),
+                ("type_tax_use", "=", "sale"),
+                ("amount_type", "=", "percent"),
+                ("amount", "=", 20.0),
+            ],
+            limit=1,
+        )
+        if not tax:
+            tax = Tax.create(
+                {
+                    "name": self.env._("VAT 20% (demo)"),
+                    "amount": 20.0,
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "company_id": company.id,
+                }
+            )
+        products = self.env["intervention.time.entry"]._get_default_products()
+        for product in products.values():
+            if product and not product.taxes_id.filtered(
+                lambda t: t.company_id == company
+            ):
+                product.taxes_id |= tax
+        return tax.id

@@ -19,7 +19,7 @@ class InterventionComplianceStatementBreach(models.Model):
     )
     company_id = fields.Many2one(related="statement_id.company_id", store=True)
     request_id = fields.Many2one("intervention.request", ondelete="set null")
-    request_name = fields.Char(string="Request")
+    request_name = fields.Char(string="Request Reference")
     summary = fields.Char(string="Subject")
     target_type = fields.Selection(TARGET_TYPES, string="Target")
     severity = fields.Selection(SEVERITIES)

@@ -1,9 +1,14 @@
 from datetime import date, datetime
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+# Europe/Paris is UTC+1 in March: Tuesday 10 March 2026, 10:00 in Paris.
+TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 
 
 class InterventionCommon(BaseCommon):
@@ -165,6 +170,19 @@ class InterventionCommon(BaseCommon):
         with self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.env.invalidate_all()
+
+    @classmethod
+    def _policy_line(cls, target, duration, unit, **values):
+        """A ``line_ids`` command of an SLA policy."""
+        return Command.create(
+            {"target_type": target, "duration": duration, "unit": unit, **values}
+        )
+
+    def _received_request(self, **values):
+        """A request received on Tuesday 10:00 Paris (or at ``date_received``),
+        recorded at that instant."""
+        with freeze_time(values.get("date_received", TUESDAY_10H)):
+            return self._create_request(**{"date_received": TUESDAY_10H, **values})
 
     def _create_request(self, **values):
         """A complete request of the main client, received on a weekday.

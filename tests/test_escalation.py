@@ -10,8 +10,6 @@ from odoo.tools import mute_logger
 from ..models.intervention_request_escalation import InterventionRequestEscalation
 from .common import InterventionCommon
 
-# Europe/Paris is UTC+1 in March: 10:00 in Paris is 09:00 UTC.
-TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 MODEL = "odoo.addons.intervention_request.models.intervention_request_escalation"
 CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 
@@ -89,10 +87,6 @@ class TestEscalation(InterventionCommon):
             },
         )
 
-    def _request(self, **values):
-        with freeze_time(values.get("date_received", TUESDAY_10H)):
-            return self._create_request(**{"date_received": TUESDAY_10H, **values})
-
     def _run_cron(self, when):
         with freeze_time(when), self.enter_registry_test_mode():
             self.cron.method_direct_trigger()
@@ -105,7 +99,7 @@ class TestEscalation(InterventionCommon):
     # Planning
     # ------------------------------------------------------------------
     def test_levels_planned_from_the_deadline(self):
-        request = self._request()
+        request = self._received_request()
         rows = self._rows(request)
         # Take in charge due Tue 13:00 Paris (12:00 UTC); +2 h -> 15:00; +4 h -> 17:00.
         self.assertEqual(rows["Level 1"].date_due, datetime(2026, 3, 10, 12, 0))
@@ -115,7 +109,7 @@ class TestEscalation(InterventionCommon):
 
     def test_business_hours_offset_crosses_the_night(self):
         # Received Tue 16:00 Paris: deadline Wed 10:00, +4 h -> Wed 14:00 Paris.
-        request = self._request(date_received=datetime(2026, 3, 10, 15, 0))
+        request = self._received_request(date_received=datetime(2026, 3, 10, 15, 0))
         self.assertEqual(
             self._rows(request)["Level 3"].date_due, datetime(2026, 3, 11, 13, 0)
         )
@@ -125,7 +119,7 @@ class TestEscalation(InterventionCommon):
         self.ladder.level_ids = [
             self._level(4, "Level 4", 6, "general_manager", unit="hours")
         ]
-        request = self._request()
+        request = self._received_request()
         # 13:00 + 6 h = 19:00 Paris, closed: Wednesday 9:00 Paris.
         self.assertEqual(
             self._rows(request)["Level 4"].date_due, datetime(2026, 3, 11, 8, 0)
@@ -153,7 +147,7 @@ class TestEscalation(InterventionCommon):
             }
         )
         self.contract.escalation_ladder_id = ladder
-        request = self._request()
+        request = self._received_request()
         rows = self._rows(request)
         # Resolution: Tue 10 + 8 working days = Fri 20 10:00 Paris.
         self.assertEqual(rows["D+2"].date_due, datetime(2026, 3, 24, 9, 0))
@@ -161,7 +155,7 @@ class TestEscalation(InterventionCommon):
         self.assertEqual(rows["D+5"].date_due, datetime(2026, 3, 27, 9, 0))
 
     def test_freeze_moves_the_levels(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         with freeze_time("2026-03-10 10:00:00"):
             request.action_wait("client_info")
@@ -173,7 +167,7 @@ class TestEscalation(InterventionCommon):
         )
 
     def test_reached_target_needs_no_escalation(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 11:00:00"):
             request.action_receive()
             request.action_qualify()
@@ -185,7 +179,7 @@ class TestEscalation(InterventionCommon):
     # Firing
     # ------------------------------------------------------------------
     def test_each_level_fires_at_its_time(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         self._run_cron(datetime(2026, 3, 10, 11, 59))
         self.assertEqual(set(request.escalation_ids.mapped("state")), {"pending"})
@@ -207,7 +201,7 @@ class TestEscalation(InterventionCommon):
         self.assertEqual(len(notes.filtered(lambda m: "Notified" in m.body)), 3)
 
     def test_escalation_mail_to_the_extra_address(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         self._run_cron(datetime(2026, 3, 10, 12, 1))
         mail = self.env["mail.mail"].search([("email_to", "=", "esc1@example.com")])
@@ -215,7 +209,7 @@ class TestEscalation(InterventionCommon):
         self.assertIn(request.name, mail.subject)
 
     def test_never_twice(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         self._run_cron(datetime(2026, 3, 10, 12, 1))
         self._run_cron(datetime(2026, 3, 10, 12, 2))
@@ -228,7 +222,7 @@ class TestEscalation(InterventionCommon):
         )
 
     def test_due_out_of_hours_is_postponed(self):
-        request = self._request()
+        request = self._received_request()
         row = self._rows(request)["Level 1"]
         row.date_due = datetime(2026, 3, 10, 17, 30)  # 18:30 Paris, closed
         self._run_cron(datetime(2026, 3, 10, 17, 31))
@@ -246,7 +240,7 @@ class TestEscalation(InterventionCommon):
             }
         )
         self.contract.escalation_ladder_id = ladder
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         self._run_cron(datetime(2026, 3, 20, 9, 1))
         self.assertEqual(request.escalation_ids.state, "fired")
@@ -263,8 +257,8 @@ class TestEscalation(InterventionCommon):
 
     @mute_logger(MODEL, CRON_LOGGER)
     def test_failure_is_isolated_and_retried(self):
-        broken = self._request()
-        healthy = self._request()
+        broken = self._received_request()
+        healthy = self._received_request()
         original = InterventionRequestEscalation._fire
 
         def fire(row, now):
@@ -295,7 +289,7 @@ class TestEscalation(InterventionCommon):
     def test_rows_held_by_another_worker_are_skipped(self):
         """A second worker holds one row (try_lock_for_update skips it): this
         run fires the other, the held one fires on a later run, once."""
-        first, second = self._request(), self._request()
+        first, second = self._received_request(), self._received_request()
         held = self._rows(second)["Level 1"]
         original = type(held).try_lock_for_update
 
@@ -311,7 +305,7 @@ class TestEscalation(InterventionCommon):
         self.assertEqual(len(second.activity_ids), 1)
 
     def test_escalations_read_only_for_users(self):
-        request = self._request()
+        request = self._received_request()
         row = self._rows(request)["Level 1"].with_user(self.user)
         self.assertTrue(row.date_due)
         with self.assertRaises(AccessError):

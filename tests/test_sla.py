@@ -5,10 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import InterventionCommon
-
-# Europe/Paris is UTC+1 in March: 10:00 in Paris is 09:00 UTC.
-TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
+from .common import TUESDAY_10H, InterventionCommon
 
 
 @tagged("post_install", "-at_install")
@@ -23,38 +20,26 @@ class TestSla(InterventionCommon):
             {
                 "name": "Seed 003",
                 "line_ids": [
-                    cls._line("take_in_charge", 3, "hours", severity="blocking"),
-                    cls._line("workaround", 24, "hours", severity="blocking"),
-                    cls._line("resolution", 5, "days", severity="blocking"),
-                    cls._line("take_in_charge", 3, "hours", severity="major"),
-                    cls._line("workaround", 72, "hours", severity="major"),
-                    cls._line("resolution", 8, "days", severity="major"),
-                    cls._line("take_in_charge", 2, "days", severity="minor"),
-                    cls._line("workaround", 0, "none", severity="minor"),
-                    cls._line(
+                    cls._policy_line("take_in_charge", 3, "hours", severity="blocking"),
+                    cls._policy_line("workaround", 24, "hours", severity="blocking"),
+                    cls._policy_line("resolution", 5, "days", severity="blocking"),
+                    cls._policy_line("take_in_charge", 3, "hours", severity="major"),
+                    cls._policy_line("workaround", 72, "hours", severity="major"),
+                    cls._policy_line("resolution", 8, "days", severity="major"),
+                    cls._policy_line("take_in_charge", 2, "days", severity="minor"),
+                    cls._policy_line("workaround", 0, "none", severity="minor"),
+                    cls._policy_line(
                         "resolution",
                         0,
                         "none",
                         severity="minor",
                         note="Next minor release",
                     ),
-                    cls._line("onsite", 4, "hours"),
+                    cls._policy_line("onsite", 4, "hours"),
                 ],
             }
         )
         cls.contract.sla_policy_id = cls.policy
-
-    @classmethod
-    def _line(cls, target, duration, unit, **values):
-        return (
-            0,
-            0,
-            {"target_type": target, "duration": duration, "unit": unit, **values},
-        )
-
-    def _request(self, **values):
-        with freeze_time(values.get("date_received", TUESDAY_10H)):
-            return self._create_request(**{"date_received": TUESDAY_10H, **values})
 
     def _target(self, request, target_type):
         return request.sla_ids.filtered(lambda t: t.target_type == target_type)
@@ -71,7 +56,7 @@ class TestSla(InterventionCommon):
     # ------------------------------------------------------------------
     def test_deadlines_from_reception(self):
         """Major: 3 business hours, 72 business hours, 8 business days."""
-        request = self._request()
+        request = self._received_request()
         self.assertEqual(
             self._target(request, "take_in_charge").deadline,
             datetime(2026, 3, 10, 12, 0),
@@ -122,7 +107,7 @@ class TestSla(InterventionCommon):
         self.assertEqual(policy._find_line("take_in_charge", "major", "0"), generic)
 
     def test_no_target_and_note(self):
-        request = self._request(severity="minor")
+        request = self._received_request(severity="minor")
         resolution = self._target(request, "resolution")
         self.assertEqual(resolution.status, "no_target")
         self.assertFalse(resolution.deadline)
@@ -134,28 +119,28 @@ class TestSla(InterventionCommon):
         )
 
     def test_change_request_carries_no_sla(self):
-        request = self._request(kind="change")
+        request = self._received_request(kind="change")
         self.assertFalse(request.sla_ids)
         self.assertFalse(request.sla_status)
 
     def test_company_default_policy(self):
         self.contract.sla_policy_id = False
         self.company.intervention_sla_policy_id = self.policy
-        request = self._request()
+        request = self._received_request()
         self.assertEqual(request.sla_policy_id, self.policy)
         self.assertEqual(len(request.sla_ids), 3)
         self.company.intervention_sla_policy_id = False
 
     def test_no_policy_no_targets(self):
         self.contract.sla_policy_id = False
-        request = self._request()
+        request = self._received_request()
         self.assertFalse(request.sla_ids)
 
     # ------------------------------------------------------------------
     # Recomputation
     # ------------------------------------------------------------------
     def test_severity_and_priority_changes_recompute(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 09:30:00"):
             request.severity = "blocking"
         # Blocking resolution: 5 business days from Tue 10:00 -> Tue 17 10:00.
@@ -182,7 +167,7 @@ class TestSla(InterventionCommon):
         self.assertEqual(take.deadline, datetime(2026, 3, 10, 10, 0))
 
     def test_policy_line_change_recomputes_open_requests(self):
-        request = self._request()
+        request = self._received_request()
         line = self.policy.line_ids.filtered(
             lambda l: l.target_type == "take_in_charge" and l.severity == "major"
         )
@@ -194,17 +179,20 @@ class TestSla(InterventionCommon):
 
     def test_contract_change_recomputes(self):
         other_policy = self.env["intervention.sla.policy"].create(
-            {"name": "Fast", "line_ids": [self._line("take_in_charge", 1, "hours")]}
+            {
+                "name": "Fast",
+                "line_ids": [self._policy_line("take_in_charge", 1, "hours")],
+            }
         )
         second = self._create_contract(self.client, sla_policy_id=other_policy.id)
-        request = self._request()
+        request = self._received_request()
         request.contract_id = second
         self.assertEqual(request.sla_policy_id, other_policy)
         self.assertEqual(len(request.sla_ids), 1)
         self.assertEqual(request.sla_ids.deadline, datetime(2026, 3, 10, 10, 0))
 
     def test_public_holiday_moves_deadlines(self):
-        request = self._request()
+        request = self._received_request()
         self.env["resource.calendar.leaves"].create(
             {
                 "name": "Holiday",
@@ -230,7 +218,7 @@ class TestSla(InterventionCommon):
     # Freezes
     # ------------------------------------------------------------------
     def test_waiting_pauses_and_pushes_deadlines(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 09:30:00"):
             request.action_receive()
             request.action_qualify()
@@ -248,7 +236,7 @@ class TestSla(InterventionCommon):
         self.assertEqual(self._target(request, "take_in_charge").status, "met")
 
     def test_paused_target_not_breached_by_cron(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         with freeze_time("2026-03-10 09:30:00"):
             request.action_wait("client_info")
@@ -261,7 +249,7 @@ class TestSla(InterventionCommon):
     def test_received_out_of_hours_is_frozen_until_opening(self):
         """F4: Saturday 11:00 -> held until Monday 9:00; clocks start then."""
         saturday = datetime(2026, 3, 14, 10, 0)
-        request = self._request(date_received=saturday)
+        request = self._received_request(date_received=saturday)
         freeze = request.freeze_ids
         self.assertEqual(freeze.reason, "out_of_hours")
         self.assertEqual(
@@ -281,7 +269,7 @@ class TestSla(InterventionCommon):
     # Statuses
     # ------------------------------------------------------------------
     def test_met_with_its_time(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 11:00:00"):
             request.action_receive()
             request.action_qualify()
@@ -291,7 +279,7 @@ class TestSla(InterventionCommon):
         self.assertAlmostEqual(take.business_hours_used, 2.0)
 
     def test_met_late_is_breached(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         with freeze_time("2026-03-11 09:00:00"):
             request.action_qualify()
@@ -301,7 +289,7 @@ class TestSla(InterventionCommon):
         self.assertAlmostEqual(take.business_hours_used, 9.0)
 
     def test_cron_moves_to_at_risk_then_breached(self):
-        request = self._request()
+        request = self._received_request()
         take = self._target(request, "take_in_charge")
         # 75 % of 3 h = 2 h 15 -> 12:15 Paris.
         self.assertEqual(take.date_at_risk, datetime(2026, 3, 10, 11, 15))
@@ -319,8 +307,8 @@ class TestSla(InterventionCommon):
         )
 
     def test_cron_only_touches_due_targets(self):
-        due = self._request()
-        later = self._request(date_received=datetime(2026, 3, 11, 9, 0))
+        due = self._received_request()
+        later = self._received_request(date_received=datetime(2026, 3, 11, 9, 0))
         later_take = self._target(later, "take_in_charge")
         write_date = later_take.write_date
         self._run_cron(datetime(2026, 3, 10, 12, 30))
@@ -329,7 +317,7 @@ class TestSla(InterventionCommon):
         self.assertEqual(later_take.write_date, write_date)
 
     def test_remaining_business_time(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 10:30:00"):
             take = self._target(request, "take_in_charge")
             take.invalidate_recordset(["remaining_hours"])
@@ -340,13 +328,13 @@ class TestSla(InterventionCommon):
             self.assertAlmostEqual(take.remaining_hours, -6.0)
 
     def test_cancelled_request_targets(self):
-        request = self._request()
+        request = self._received_request()
         request.action_cancel("withdrawn")
         self.assertEqual(set(request.sla_ids.mapped("status")), {"cancelled"})
 
     def test_reopened_resolution_runs_again(self):
         self.company.intervention_reopen_days = 5
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 10:00:00"):
             request.action_receive()
             request.action_qualify()
@@ -360,7 +348,7 @@ class TestSla(InterventionCommon):
 
     def test_onsite_gti_starts_at_assignment(self):
         """The on-site GTI starts when a field technician is assigned (B3)."""
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 13:00:00"):
             request.action_receive()
             request.action_qualify()
@@ -374,7 +362,7 @@ class TestSla(InterventionCommon):
         self.assertEqual(onsite.status, "met")
 
     def test_onsite_gti_met_by_the_fix_on_site(self):
-        request = self._request()
+        request = self._received_request()
         with freeze_time("2026-03-10 13:00:00"):
             request.action_receive()
             request.action_qualify()
@@ -387,7 +375,7 @@ class TestSla(InterventionCommon):
         )
 
     def test_rejected_request_summary(self):
-        request = self._request(severity="minor")
+        request = self._received_request(severity="minor")
         request.action_reject("out_of_scope")
         self.assertEqual(request.sla_status, "cancelled")
 
@@ -397,7 +385,7 @@ class TestSla(InterventionCommon):
             {"coverage_type": "oncall", "coverage_calendar_id": self.calendar_oncall.id}
         )
         # Saturday 21:00 Paris: 1 h left in the 8-22 window, then Sunday 8:00.
-        request = self._request(date_received=datetime(2026, 3, 14, 20, 0))
+        request = self._received_request(date_received=datetime(2026, 3, 14, 20, 0))
         self.assertFalse(request.freeze_ids)
         self.assertEqual(
             self._target(request, "take_in_charge").deadline,
@@ -405,7 +393,7 @@ class TestSla(InterventionCommon):
         )
 
     def test_targets_are_read_only_for_users(self):
-        request = self._request()
+        request = self._received_request()
         take = self._target(request, "take_in_charge").with_user(self.user)
         self.assertTrue(take.deadline)
         with self.assertRaises(AccessError):

@@ -4,10 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from .common import InterventionCommon
-
-# Europe/Paris is UTC+1 in March: 10:00 in Paris is 09:00 UTC.
-TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
+from .common import TUESDAY_10H, InterventionCommon
 
 
 @tagged("post_install", "-at_install")
@@ -24,28 +21,16 @@ class TestSlaBadge(InterventionCommon):
             {
                 "name": "Badge policy",
                 "line_ids": [
-                    cls._line("take_in_charge", 3, "hours", severity="blocking"),
-                    cls._line("workaround", 24, "hours", severity="blocking"),
-                    cls._line("resolution", 5, "days", severity="blocking"),
-                    cls._line("take_in_charge", 3, "hours", severity="major"),
-                    cls._line("workaround", 72, "hours", severity="major"),
-                    cls._line("resolution", 8, "days", severity="major"),
+                    cls._policy_line("take_in_charge", 3, "hours", severity="blocking"),
+                    cls._policy_line("workaround", 24, "hours", severity="blocking"),
+                    cls._policy_line("resolution", 5, "days", severity="blocking"),
+                    cls._policy_line("take_in_charge", 3, "hours", severity="major"),
+                    cls._policy_line("workaround", 72, "hours", severity="major"),
+                    cls._policy_line("resolution", 8, "days", severity="major"),
                 ],
             }
         )
         cls.contract.sla_policy_id = cls.policy
-
-    @classmethod
-    def _line(cls, target, duration, unit, **values):
-        return (
-            0,
-            0,
-            {"target_type": target, "duration": duration, "unit": unit, **values},
-        )
-
-    def _request(self, **values):
-        with freeze_time(values.get("date_received", TUESDAY_10H)):
-            return self._create_request(**{"date_received": TUESDAY_10H, **values})
 
     def _run_cron(self, when):
         """Run the status cron as a worker would, at ``when``."""
@@ -64,7 +49,7 @@ class TestSlaBadge(InterventionCommon):
     def test_badge_follows_the_next_due_target(self):
         """Step by step through a major incident: each row is what the desk
         reads on the card at that moment."""
-        request = self._request()
+        request = self._received_request()
         steps = [
             # (UTC instant, what happens, expected badge)
             (
@@ -123,7 +108,7 @@ class TestSlaBadge(InterventionCommon):
     def test_met_target_is_not_the_request_status(self):
         """A blocking incident in progress whose take in charge was met shows
         its running workaround, never "Met"."""
-        request = self._request(severity="blocking")
+        request = self._received_request(severity="blocking")
         with freeze_time("2026-03-10 09:30:00"):
             request.action_receive()
             request.action_qualify()
@@ -138,7 +123,7 @@ class TestSlaBadge(InterventionCommon):
     def test_overdue_target_comes_before_a_later_deadline(self):
         """Breached take in charge and a resolution due in 8 days: the badge
         shows the breach with its own deadline, not "due in 8 days"."""
-        request = self._request()
+        request = self._received_request()
         with freeze_time(TUESDAY_10H):
             request.action_receive()
         self._run_cron(datetime(2026, 3, 11, 9, 0))
@@ -157,7 +142,7 @@ class TestSlaBadge(InterventionCommon):
         self.env["ir.module.module"]._load_module_terms(
             ["intervention_request"], ["fr_FR"], overwrite=True
         )
-        request = self._request()
+        request = self._received_request()
         with freeze_time(TUESDAY_10H):
             request.action_receive()
         self._run_cron(datetime(2026, 3, 10, 12, 30))
@@ -170,7 +155,7 @@ class TestSlaBadge(InterventionCommon):
     def test_not_covered_request_has_no_target_and_no_breach(self):
         """Received after the contract's end: not covered, so no contractual
         target and nothing breached, however late it gets."""
-        request = self._request(date_received=datetime(2027, 1, 5, 9, 0))
+        request = self._received_request(date_received=datetime(2027, 1, 5, 9, 0))
         self.assertEqual(request.coverage_state, "not_covered")
         self.assertFalse(request.sla_ids)
         self._run_cron(datetime(2027, 1, 20, 9, 0))
@@ -189,7 +174,7 @@ class TestSlaBadge(InterventionCommon):
         )
 
     def test_cancelled_request_shows_no_badge(self):
-        request = self._request()
+        request = self._received_request()
         request.action_receive()
         request.action_cancel("duplicate")
         self._run_cron(datetime(2026, 3, 12, 9, 0))

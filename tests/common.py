@@ -11,6 +11,29 @@ from odoo.addons.base.tests.common import BaseCommon
 TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 
 
+def create_calendar(env, name, days, hours, tz="Europe/Paris", day_period=None):
+    """A working-time calendar open on ``days`` (a string of weekday digits,
+    "0" = Monday) during each ``(start, stop)`` of ``hours``, in ``tz``.
+    Each attendance is a morning or an afternoon by its start unless
+    ``day_period`` says otherwise."""
+    attendances = [
+        Command.create(
+            {
+                "name": f"{day} {start}-{stop}",
+                "dayofweek": day,
+                "hour_from": start,
+                "hour_to": stop,
+                "day_period": day_period or ("morning" if start < 12 else "afternoon"),
+            }
+        )
+        for day in days
+        for start, stop in hours
+    ]
+    return env["resource.calendar"].create(
+        {"name": name, "tz": tz, "attendance_ids": attendances}
+    )
+
+
 class InterventionCommon(BaseCommon):
     """Fixed calendars, one client with a contract, users per role, and
     factories. Holds no test itself: subclass it, never a class with tests."""
@@ -73,24 +96,7 @@ class InterventionCommon(BaseCommon):
     # ------------------------------------------------------------------
     @classmethod
     def _create_calendar(cls, name, days, hours, tz="Europe/Paris"):
-        attendances = [
-            (
-                0,
-                0,
-                {
-                    "name": f"{day} {start}-{stop}",
-                    "dayofweek": day,
-                    "hour_from": start,
-                    "hour_to": stop,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                },
-            )
-            for day in days
-            for start, stop in hours
-        ]
-        return cls.env["resource.calendar"].create(
-            {"name": name, "tz": tz, "attendance_ids": attendances}
-        )
+        return create_calendar(cls.env, name, days, hours, tz=tz)
 
     @classmethod
     def _create_contact(cls, client, name, **values):

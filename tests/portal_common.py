@@ -1,6 +1,9 @@
 from datetime import date, datetime, timedelta
 
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user
+
+from .common import create_calendar
 
 
 class InterventionPortalCommon(HttpCase):
@@ -11,48 +14,17 @@ class InterventionPortalCommon(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar_always = cls.env["resource.calendar"].create(
-            {
-                "name": "Portal tests 24/7",
-                "tz": "Europe/Paris",
-                "attendance_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 0,
-                            "hour_to": 24,
-                            "day_period": "full_day",
-                        },
-                    )
-                    for day in range(7)
-                ],
-            }
+        cls.calendar_always = create_calendar(
+            cls.env,
+            "Portal tests 24/7",
+            "0123456",
+            [(0, 24)],
+            day_period="full_day",
         )
         # Take in charge within half an hour: a request received an hour ago
         # and not qualified is overdue (the client may escalate).
-        cls.policy = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "Portal tests",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 0.5,
-                            "unit": "hours",
-                        },
-                    ),
-                    (
-                        0,
-                        0,
-                        {"target_type": "resolution", "duration": 40, "unit": "hours"},
-                    ),
-                ],
-            }
+        cls.policy = cls._create_policy(
+            "Portal tests", take_in_charge_hours=0.5, resolution_hours=40
         )
         cls.desk_user = new_test_user(
             cls.env,
@@ -88,6 +60,46 @@ class InterventionPortalCommon(HttpCase):
         )
         cls.request_a = cls._create_portal_request(cls.contact_a, "Printer jams")
         cls.request_b = cls._create_portal_request(cls.contact_b, "Rival server down")
+
+    def _chatter_post(self, request, body, subtype_xmlid="mail.mt_comment"):
+        """Post ``body`` in ``request``'s chatter as the portal page does (no
+        subtype when ``subtype_xmlid`` is None). Returns the response."""
+        post_data = {"body": body, "message_type": "comment"}
+        if subtype_xmlid:
+            post_data["subtype_xmlid"] = subtype_xmlid
+        return self.url_open(
+            "/mail/message/post",
+            json={
+                "params": {
+                    "thread_model": request._name,
+                    "thread_id": request.id,
+                    "post_data": post_data,
+                }
+            },
+        )
+
+    @classmethod
+    def _create_policy(cls, name, take_in_charge_hours, resolution_hours):
+        """An SLA policy: taken in charge and resolved within these business
+        hours, whatever the severity."""
+        return cls.env["intervention.sla.policy"].create(
+            {
+                "name": name,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "target_type": target,
+                            "duration": duration,
+                            "unit": "hours",
+                        }
+                    )
+                    for target, duration in (
+                        ("take_in_charge", take_in_charge_hours),
+                        ("resolution", resolution_hours),
+                    )
+                ],
+            }
+        )
 
     @classmethod
     def _create_client(cls, name, contact_name):

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from odoo.http import Request
 from odoo.tests import new_test_user
 
+from .common import create_calendar
 from .portal_common import InterventionPortalCommon
 
 # Paris is UTC+1 in March 2026 (summer time starts on 29 March).
@@ -17,6 +18,12 @@ TUESDAY_0930 = "2026-03-17 08:30:00"
 TUESDAY_1000 = "2026-03-17 09:00:00"
 TUESDAY_1100 = "2026-03-17 10:00:00"
 TUESDAY_1400 = "2026-03-17 13:00:00"
+TUESDAY_1500 = "2026-03-17 14:00:00"
+TUESDAY_1600 = "2026-03-17 15:00:00"
+WEDNESDAY_1000 = "2026-03-18 09:00:00"
+THURSDAY_0900 = "2026-03-19 08:00:00"
+FRIDAY_1000 = "2026-03-20 09:00:00"
+NEXT_WEDNESDAY_1000 = "2026-03-25 09:00:00"
 
 
 class InterventionPortalProcedureCommon(InterventionPortalCommon):
@@ -30,46 +37,15 @@ class InterventionPortalProcedureCommon(InterventionPortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar_office = cls.env["resource.calendar"].create(
-            {
-                "name": "Procedure tests Mon-Fri 9-18",
-                "tz": "Europe/Paris",
-                "attendance_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 18,
-                            "day_period": "full_day",
-                        },
-                    )
-                    for day in range(5)
-                ],
-            }
+        cls.calendar_office = create_calendar(
+            cls.env,
+            "Procedure tests Mon-Fri 9-18",
+            "01234",
+            [(9, 18)],
+            day_period="full_day",
         )
-        cls.policy_office = cls.env["intervention.sla.policy"].create(
-            {
-                "name": "Procedure tests",
-                "line_ids": [
-                    (
-                        0,
-                        0,
-                        {
-                            "target_type": "take_in_charge",
-                            "duration": 2,
-                            "unit": "hours",
-                        },
-                    ),
-                    (
-                        0,
-                        0,
-                        {"target_type": "resolution", "duration": 16, "unit": "hours"},
-                    ),
-                ],
-            }
+        cls.policy_office = cls._create_policy(
+            "Procedure tests", take_in_charge_hours=2, resolution_hours=16
         )
         Partner = cls.env["res.partner"]
         cls.client = Partner.create({"name": "Atelier Vendredi", "is_company": True})
@@ -215,6 +191,33 @@ class InterventionPortalProcedureCommon(InterventionPortalCommon):
     def _terms_key(self, page_text):
         match = re.search(r'name="terms_key" value="([^"]+)"', page_text)
         return match and match.group(1)
+
+    # ------------------------------------------------------------------
+    # What the desk and finance do
+    # ------------------------------------------------------------------
+    def _desk_repairs(self, request, hours, cause, resolution):
+        """The desk starts the work, logs ``hours`` on it and resolves it with
+        its cause and resolution."""
+        desk = request.with_user(self.desk_user)
+        desk.action_start()
+        self.env["intervention.time.entry"].with_user(self.desk_user).create(
+            {"request_id": request.id, "user_id": self.desk_user.id, "duration": hours}
+        )
+        desk.write({"cause": cause, "resolution": resolution})
+        desk.action_resolve()
+
+    def _finance_invoices(self, request):
+        """Finance invoices ``request`` from the invoicing wizard in the sales
+        journal. Returns the invoice."""
+        wizard = (
+            self.env["intervention.invoice.wizard"]
+            .with_user(self.finance_user)
+            .with_context(active_model=request._name, active_ids=request.ids)
+            .create({"journal_id": self.sale_journal.id})
+        )
+        return self.env["account.move"].browse(
+            wizard.action_create_invoices()["res_id"]
+        )
 
     # ------------------------------------------------------------------
     # What the client receives

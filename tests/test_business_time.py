@@ -26,6 +26,7 @@ from ..tools.business_time import (
     to_aware_utc,
     to_naive_utc,
 )
+from .common import create_calendar
 
 PARIS = ZoneInfo("Europe/Paris")
 FAR = datetime.max.replace(tzinfo=UTC)
@@ -88,24 +89,7 @@ class TestBusinessTime(TransactionCase):
 
     @classmethod
     def _create_calendar(cls, name, days, hours, tz="Europe/Paris"):
-        attendances = [
-            (
-                0,
-                0,
-                {
-                    "name": f"{day} {start}-{stop}",
-                    "dayofweek": day,
-                    "hour_from": start,
-                    "hour_to": stop,
-                    "day_period": "morning" if start < 12 else "afternoon",
-                },
-            )
-            for day in days
-            for start, stop in hours
-        ]
-        return cls.env["resource.calendar"].create(
-            {"name": name, "tz": tz, "attendance_ids": attendances}
-        )
+        return create_calendar(cls.env, name, days, hours, tz=tz)
 
     @classmethod
     def _holiday_values(cls, day, name, calendar=None):

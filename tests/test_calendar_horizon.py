@@ -7,15 +7,14 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models.resource_calendar import NoWorkingTimeError
-from .common import InterventionCommon
+from .common import TUESDAY_10H, InterventionCommon
 
 CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 SLA_LOGGER = "odoo.addons.intervention_request.models.intervention_request_sla"
 CLOCK_LOGGER = (
     "odoo.addons.intervention_request.models.intervention_request_clock_mixin"
 )
-# Tuesday 10 March 2026, 10:00 Paris (UTC+1).
-RECEIVED = datetime(2026, 3, 10, 9, 0)
+RECEIVED = TUESDAY_10H
 
 
 @tagged("post_install", "-at_install")

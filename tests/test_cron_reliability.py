@@ -11,12 +11,13 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.intervention_cron_failure import CRON_JOBS, MAX_ATTEMPTS
+from .common import TUESDAY_10H
 from .oncall_common import OncallCommon
 
 ADDON_MODULE = "odoo.addons.intervention_request."
 CRON_LOGGER = "odoo.addons.intervention_request.models.intervention_cron_failure"
 # Tuesday 10 March 2026, 10:00 Paris; take in charge within 3 business hours.
-RECEIVED = datetime(2026, 3, 10, 9, 0)
+RECEIVED = TUESDAY_10H
 TUESDAY_19H = datetime(2026, 3, 10, 18, 0)
 DUE = datetime(2026, 3, 10, 12, 0)  # 13:00 Paris
 

@@ -8,11 +8,11 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import InterventionCommon
+from .common import TUESDAY_10H, InterventionCommon
 
 # Europe/Paris is UTC+1 until March 29 2026, UTC+2 after: 15:00 in Paris is
 # 14:00 UTC in March, 13:00 UTC in April.
-RECEIVED = datetime(2026, 3, 10, 9, 0)  # Tuesday 10:00 Paris
+RECEIVED = TUESDAY_10H
 WAIT_START = datetime(2026, 3, 12, 14, 0)  # Thursday 15:00 Paris
 # Seed 003: reminders 1/2/3, 3/6/9, 5/10/15 business days after the start of
 # the waiting cycle (Thursday 15:00), closure 1 business day after the third.

@@ -8,11 +8,8 @@ from odoo.http import Request
 from odoo.tests import tagged
 from odoo.tools import convert_file
 
-from .common import InterventionCommon
+from .common import TUESDAY_10H, InterventionCommon
 from .portal_common import InterventionPortalCommon
-
-# Tuesday 10 March 2026, 10:00 Paris = 09:00 UTC.
-TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
 
 
 @tagged("post_install", "-at_install")

@@ -1,13 +1,9 @@
-from datetime import datetime
-
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import InterventionCommon
-
-TUESDAY_10H = datetime(2026, 3, 10, 9, 0)
+from .common import TUESDAY_10H, InterventionCommon
 
 
 @tagged("post_install", "-at_install")

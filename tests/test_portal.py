@@ -135,16 +135,7 @@ class TestPortalAccess(InterventionPortalCommon):
             }
         )
         before = self._snapshot(self.request_b)
-        response = self.url_open(
-            "/mail/message/post",
-            json={
-                "params": {
-                    "thread_model": "intervention.request",
-                    "thread_id": self.request_b.id,
-                    "post_data": {"body": "intrusion", "message_type": "comment"},
-                }
-            },
-        )
+        response = self._chatter_post(self.request_b, "intrusion", subtype_xmlid=None)
         self.assertIn(response.status_code, (200, 403, 404))
         self.assertIn("error", response.json())
         self.assertEqual(self._snapshot(self.request_b), before)
@@ -152,20 +143,7 @@ class TestPortalAccess(InterventionPortalCommon):
         self.assertIn(response.status_code, (403, 404))
         self.assertNotIn(b"secret", response.content)
         # Posting on one's own request works and counts as the client's answer.
-        response = self.url_open(
-            "/mail/message/post",
-            json={
-                "params": {
-                    "thread_model": "intervention.request",
-                    "thread_id": self.request_a.id,
-                    "post_data": {
-                        "body": "Any news?",
-                        "message_type": "comment",
-                        "subtype_xmlid": "mail.mt_comment",
-                    },
-                }
-            },
-        )
+        response = self._chatter_post(self.request_a, "Any news?")
         self.assertNotIn("error", response.json())
         self.request_a.invalidate_recordset()
         self.assertTrue(self.request_a.date_last_client_message)

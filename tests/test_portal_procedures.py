@@ -186,22 +186,9 @@ class TestPortalTermsProcedure(InterventionPortalProcedureCommon):
             self.assertNotIn("Accept the terms", response.text)
         # Tuesday 14:00: the desk works, resolves; finance invoices.
         with freeze_time(TUESDAY_1400):
-            desk_request.action_start()
-            self.env["intervention.time.entry"].with_user(self.desk_user).create(
-                {"request_id": request.id, "user_id": self.desk_user.id, "duration": 2}
-            )
-            desk_request.write({"cause": "Worn roller.", "resolution": "Replaced."})
-            desk_request.action_resolve()
+            self._desk_repairs(request, 2, "Worn roller.", "Replaced.")
             self.assertEqual(request.invoice_status, "to_invoice")
-            wizard = (
-                self.env["intervention.invoice.wizard"]
-                .with_user(self.finance_user)
-                .with_context(active_model=request._name, active_ids=request.ids)
-                .create({"journal_id": self.sale_journal.id})
-            )
-            invoice = self.env["account.move"].browse(
-                wizard.action_create_invoices()["res_id"]
-            )
+            invoice = self._finance_invoices(request)
             self.assertEqual(invoice.partner_id, self.client)
             self.assertEqual(invoice.amount_untaxed, 180.0, "2 hours at 90.00")
             self.assertEqual(request.invoice_status, "invoiced")

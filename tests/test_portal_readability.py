@@ -128,20 +128,7 @@ class TestPortalReadability(InterventionPortalProcedureCommon):
             self.env.invalidate_all()
             self.assertEqual(request.sla_badge_status, "on_time")
             self._login_client()
-            self.url_open(
-                "/mail/message/post",
-                json={
-                    "params": {
-                        "thread_model": "intervention.request",
-                        "thread_id": request.id,
-                        "post_data": {
-                            "body": "Still down this morning.",
-                            "message_type": "comment",
-                            "subtype_xmlid": "mail.mt_comment",
-                        },
-                    }
-                },
-            )
+            self._chatter_post(request, "Still down this morning.")
             page = self._page(request)
         self.assertNotIn("On hold (waiting for you or out of hours)", page)
         self.assertIn("On schedule", page)
@@ -168,20 +155,7 @@ class TestPortalReadability(InterventionPortalProcedureCommon):
             self.assertIn("On hold (waiting for you", self._page(request))
         with freeze_time("2026-03-16 13:00:00"):
             self._login_client()
-            self.url_open(
-                "/mail/message/post",
-                json={
-                    "params": {
-                        "thread_model": "intervention.request",
-                        "thread_id": request.id,
-                        "post_data": {
-                            "body": "Here is the log you asked for.",
-                            "message_type": "comment",
-                            "subtype_xmlid": "mail.mt_comment",
-                        },
-                    }
-                },
-            )
+            self._chatter_post(request, "Here is the log you asked for.")
             page = self._page(request)
         self.env.invalidate_all()
         self.assertEqual(request.state, "qualified", "the answer resumes it")

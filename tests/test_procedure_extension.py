@@ -2,17 +2,17 @@ from datetime import date, datetime
 
 from odoo.tests import Form, freeze_time, new_test_user, tagged
 
-from .portal_procedure_common import InterventionPortalProcedureCommon
-
-# Paris is UTC+1 in March 2026 (summer time starts on 29 March).
-TUESDAY_0930 = "2026-03-17 08:30:00"
-TUESDAY_1000 = "2026-03-17 09:00:00"
-TUESDAY_1500 = "2026-03-17 14:00:00"
-TUESDAY_1600 = "2026-03-17 15:00:00"
-WEDNESDAY_1000 = "2026-03-18 09:00:00"
-THURSDAY_0900 = "2026-03-19 08:00:00"
-FRIDAY_1000 = "2026-03-20 09:00:00"
-NEXT_WEDNESDAY_1000 = "2026-03-25 09:00:00"
+from .portal_procedure_common import (
+    FRIDAY_1000,
+    NEXT_WEDNESDAY_1000,
+    THURSDAY_0900,
+    TUESDAY_0930,
+    TUESDAY_1000,
+    TUESDAY_1500,
+    TUESDAY_1600,
+    WEDNESDAY_1000,
+    InterventionPortalProcedureCommon,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -152,12 +152,7 @@ class TestScopeExtensionProcedure(InterventionPortalProcedureCommon):
 
         # -- Wednesday 10:00: the desk repairs it (2 hours) and resolves.
         with freeze_time(WEDNESDAY_1000):
-            desk.action_start()
-            self.env["intervention.time.entry"].with_user(self.desk_user).create(
-                {"request_id": request.id, "user_id": self.desk_user.id, "duration": 2}
-            )
-            desk.write({"cause": "Worn roller.", "resolution": "Roller replaced."})
-            desk.action_resolve()
+            self._desk_repairs(request, 2, "Worn roller.", "Roller replaced.")
             self.assertEqual(request.invoice_status, "to_invoice")
 
         # -- Thursday 9:00: the client confirms the fix: closed.
@@ -170,15 +165,7 @@ class TestScopeExtensionProcedure(InterventionPortalProcedureCommon):
         # -- Friday 10:00: finance invoices the repair done before the
         # printer was covered.
         with freeze_time(FRIDAY_1000):
-            wizard = (
-                self.env["intervention.invoice.wizard"]
-                .with_user(self.finance_user)
-                .with_context(active_model=request._name, active_ids=request.ids)
-                .create({"journal_id": self.sale_journal.id})
-            )
-            invoice = self.env["account.move"].browse(
-                wizard.action_create_invoices()["res_id"]
-            )
+            invoice = self._finance_invoices(request)
             self.assertEqual(invoice.partner_id, self.client)
             self.assertEqual(invoice.amount_untaxed, 180.0, "2 hours at 90.00")
             self.assertEqual(request.invoice_status, "invoiced")

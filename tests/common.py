@@ -184,6 +184,28 @@ class InterventionCommon(BaseCommon):
             {"target_type": target, "duration": duration, "unit": unit, **values}
         )
 
+    @classmethod
+    def _seed_003_lines(cls):
+        """The ``line_ids`` commands of seed 003's blocking and major targets:
+        take in charge 3 h, workaround 24 h / 72 h, resolution 5 / 8 days."""
+        return [
+            cls._policy_line("take_in_charge", 3, "hours", severity="blocking"),
+            cls._policy_line("workaround", 24, "hours", severity="blocking"),
+            cls._policy_line("resolution", 5, "days", severity="blocking"),
+            cls._policy_line("take_in_charge", 3, "hours", severity="major"),
+            cls._policy_line("workaround", 72, "hours", severity="major"),
+            cls._policy_line("resolution", 8, "days", severity="major"),
+        ]
+
+    def _send_on_site(self, request, technician, when):
+        """Acknowledge and qualify ``request`` and send ``technician`` on
+        site, at ``when``."""
+        with freeze_time(when):
+            request.action_receive()
+            request.action_qualify()
+            request.action_assign_onsite(technician)
+        return request
+
     def _received_request(self, **values):
         """A request received on Tuesday 10:00 Paris (or at ``date_received``),
         recorded at that instant."""
@@ -193,6 +215,10 @@ class InterventionCommon(BaseCommon):
     def _create_request(self, **values):
         """A complete request of the main client, received on a weekday.
         Pass a field as None to leave it out of the creation values."""
+        return self.env["intervention.request"].create(self._request_values(**values))
+
+    def _request_values(self, **values):
+        """The creation values of ``_create_request``."""
         vals = {
             "requester_id": self.contact.id,
             "contract_id": self.contract.id,
@@ -208,5 +234,4 @@ class InterventionCommon(BaseCommon):
             **values,
         }
         # None means "not given": let the request compute it (e.g. contract).
-        vals = {key: value for key, value in vals.items() if value is not None}
-        return self.env["intervention.request"].create(vals)
+        return {key: value for key, value in vals.items() if value is not None}

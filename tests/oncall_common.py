@@ -75,58 +75,60 @@ class OncallCommon(InterventionCommon):
         cls.shift_regional_may = cls._create_shift(
             cls.regional, datetime(2026, 4, 27, 6), datetime(2026, 5, 4, 6), level="2"
         )
-        cls.residence = cls.env["res.partner"].create(
+        (
+            cls.residence,
+            cls.residence_contact,
+            cls.boiler_room,
+            cls.contract_collective,
+        ) = cls._create_oncall_client(
             {
                 "name": "Résidence Les Pins",
-                "is_company": True,
                 "street": "3 rue des Pins",
                 "zip": "74000",
                 "city": "Annecy",
                 "phone": "+33 4 50 10 20 30",
-            }
-        )
-        cls.residence_contact = cls._create_contact(cls.residence, "Gerard Syndic")
-        cls.boiler_room = cls.env["intervention.equipment"].create(
-            {
-                "name": "Boiler room B",
-                "category": "Boiler room",
-                "partner_id": cls.residence.id,
-                "acquisition_date": datetime(2025, 1, 1).date(),
-            }
-        )
-        cls.contract_collective = cls._create_contract(
-            cls.residence,
-            coverage_type="oncall",
-            coverage_calendar_id=cls.calendar_oncall.id,
-            agency_id=cls.agency.id,
+            },
+            "Gerard Syndic",
+            {"name": "Boiler room B", "category": "Boiler room"},
             oncall_client_type="collective",
             oncall_delay="Within 4 hours",
         )
-        cls.dupont = cls.env["res.partner"].create(
-            {
-                "name": "Famille Dupont",
-                "is_company": True,
-                "city": "Annecy",
-                "phone": "+33 4 50 11 22 33",
-            }
-        )
-        cls.dupont_contact = cls._create_contact(cls.dupont, "Martin Dupont")
-        cls.gas_boiler = cls.env["intervention.equipment"].create(
-            {
-                "name": "Gas boiler",
-                "category": "Individual gas boiler",
-                "partner_id": cls.dupont.id,
-                "acquisition_date": datetime(2025, 1, 1).date(),
-            }
-        )
-        cls.contract_individual = cls._create_contract(
+        (
             cls.dupont,
-            coverage_type="oncall",
-            coverage_calendar_id=cls.calendar_oncall.id,
-            agency_id=cls.agency.id,
+            cls.dupont_contact,
+            cls.gas_boiler,
+            cls.contract_individual,
+        ) = cls._create_oncall_client(
+            {"name": "Famille Dupont", "city": "Annecy", "phone": "+33 4 50 11 22 33"},
+            "Martin Dupont",
+            {"name": "Gas boiler", "category": "Individual gas boiler"},
             oncall_client_type="individual_77",
             oncall_delay="7/7 individual",
         )
+
+    @classmethod
+    def _create_oncall_client(cls, values, contact_name, equipment, **contract):
+        """A client company of ``values`` with a contact, an asset of
+        ``equipment`` bought in January 2025 and an on-call contract of the
+        agency on the 7/7 calendar. Returns (client, contact, asset,
+        contract)."""
+        client = cls.env["res.partner"].create({"is_company": True, **values})
+        contact = cls._create_contact(client, contact_name)
+        asset = cls.env["intervention.equipment"].create(
+            {
+                "partner_id": client.id,
+                "acquisition_date": datetime(2025, 1, 1).date(),
+                **equipment,
+            }
+        )
+        contract = cls._create_contract(
+            client,
+            coverage_type="oncall",
+            coverage_calendar_id=cls.calendar_oncall.id,
+            agency_id=cls.agency.id,
+            **contract,
+        )
+        return client, contact, asset, contract
 
     @classmethod
     def _create_shift(cls, user, start, end, level="1", agency=None):

@@ -169,6 +169,17 @@ class TestCronReliability(OncallCommon):
                 request.action_wait("client_tests", "Run the backup job again")
         return requests
 
+    def _messages_about(self, subject):
+        """The effect counter of the follow-up jobs: how many messages of a
+        request have ``subject`` in their subject."""
+        return lambda request: self.env["mail.message"].search_count(
+            [
+                ("model", "=", request._name),
+                ("res_id", "=", request.id),
+                ("subject", "ilike", subject),
+            ]
+        )
+
     def _scenario_followup_reminder(self):
         requests = self._waiting_requests()
         return (
@@ -176,13 +187,7 @@ class TestCronReliability(OncallCommon):
             datetime(2026, 3, 11, 9, 5),  # one business day later
             type(requests),
             "_send_followup_reminder",
-            lambda request: self.env["mail.message"].search_count(
-                [
-                    ("model", "=", request._name),
-                    ("res_id", "=", request.id),
-                    ("subject", "ilike", "Reminder"),
-                ]
-            ),
+            self._messages_about("Reminder"),
         )
 
     def _scenario_followup_auto_close(self):
@@ -195,13 +200,7 @@ class TestCronReliability(OncallCommon):
             datetime(2026, 3, 16, 9, 5),  # one business day after the third
             type(requests),
             "_auto_close_unanswered",
-            lambda request: self.env["mail.message"].search_count(
-                [
-                    ("model", "=", request._name),
-                    ("res_id", "=", request.id),
-                    ("subject", "ilike", "closed without an answer"),
-                ]
-            ),
+            self._messages_about("closed without an answer"),
         )
 
     def _scenario_followup_close_resolved(self):

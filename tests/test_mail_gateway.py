@@ -8,7 +8,8 @@ from odoo.addons.mail.tests.common import MailCommon
 
 from .common import InterventionCommon
 
-MAIL_PLAIN = """Return-Path: {return_path}
+# The headers of a message a client sends; {extra} adds more.
+MAIL_HEADERS = """Return-Path: {return_path}
 To: {to}
 cc: {cc}
 From: {email_from}
@@ -16,21 +17,20 @@ Subject: {subject}
 MIME-Version: 1.0
 Date: {date}
 Message-ID: {msg_id}
-{extra}Content-Type: text/plain; charset="utf-8"
+{extra}"""
+
+MAIL_PLAIN = (
+    MAIL_HEADERS
+    + """Content-Type: text/plain; charset="utf-8"
 Content-Transfer-Encoding: 8bit
 
 {body}
 """
+)
 
-MAIL_WITH_ATTACHMENT = """Return-Path: {return_path}
-To: {to}
-cc: {cc}
-From: {email_from}
-Subject: {subject}
-MIME-Version: 1.0
-Date: {date}
-Message-ID: {msg_id}
-{extra}Content-Type: multipart/mixed; boundary="INTERVENTION-BOUNDARY"
+MAIL_WITH_ATTACHMENT = (
+    MAIL_HEADERS
+    + """Content-Type: multipart/mixed; boundary="INTERVENTION-BOUNDARY"
 
 --INTERVENTION-BOUNDARY
 Content-Type: text/plain; charset="utf-8"
@@ -45,6 +45,7 @@ Content-Transfer-Encoding: 8bit
 kernel panic: unable to mount root fs
 --INTERVENTION-BOUNDARY--
 """
+)
 
 MAIL_BOUNCE = """Return-Path: <>
 To: {to}

@@ -163,6 +163,14 @@ class TestPortalRules(InterventionCommon):
     # ------------------------------------------------------------------
     # Reopen (F2) and feedback (B7) windows; the follow-up hook
     # ------------------------------------------------------------------
+    def _client_writes(self, request, body, when):
+        """The portal user posts ``body`` in the request's chatter at
+        ``when``."""
+        with freeze_time(when):
+            request.with_user(self.portal_user).message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
     def _resolved_request(self):
         with freeze_time(TUESDAY_11H):
             request = self._create_request()
@@ -173,12 +181,7 @@ class TestPortalRules(InterventionCommon):
 
     def test_portal_message_reopens_within_window(self):
         request = self._resolved_request()
-        with freeze_time("2026-03-12 10:00:00"):
-            request.with_user(self.portal_user).message_post(
-                body="It broke again",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._client_writes(request, "It broke again", "2026-03-12 10:00:00")
         self.assertEqual(request.state, "reopened")
         self.assertEqual(request.date_last_client_message, datetime(2026, 3, 12, 10))
 
@@ -187,12 +190,7 @@ class TestPortalRules(InterventionCommon):
             request = self._create_request()
             request.action_receive()
             request.action_wait("client_info")
-        with freeze_time("2026-03-11 10:00:00"):
-            request.with_user(self.portal_user).message_post(
-                body="Here is the log",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self._client_writes(request, "Here is the log", "2026-03-11 10:00:00")
         self.assertEqual(request.state, "received")
         self.assertEqual(request.followup_cycle_start, datetime(2026, 3, 11, 10))
 

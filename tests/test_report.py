@@ -50,17 +50,12 @@ class TestInterventionReport(InterventionCommon):
         Request = (env or self.env)["intervention.request"]
         with freeze_time(TUESDAY_10H):
             request = Request.create(
-                {
-                    "requester_id": self.contact.id,
-                    "contract_id": self.contract.id,
-                    "site_id": self.site.id,
-                    "equipment_id": self.equipment.id,
-                    "summary": "Server does not boot",
-                    "description": "<p>The file server stops at the BIOS screen.</p>",
-                    "date_received": TUESDAY_10H,
-                    "cause": "Faulty power supply unit",
-                    "resolution": "<p>Power supply unit replaced, BIOS reset.</p>",
-                }
+                self._request_values(
+                    date_received=TUESDAY_10H,
+                    channel=None,
+                    cause="Faulty power supply unit",
+                    resolution="<p>Power supply unit replaced, BIOS reset.</p>",
+                )
             )
             # Changes made in the creating transaction are not tracked.
             self.env.cr.flush()

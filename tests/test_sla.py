@@ -20,12 +20,7 @@ class TestSla(InterventionCommon):
             {
                 "name": "Seed 003",
                 "line_ids": [
-                    cls._policy_line("take_in_charge", 3, "hours", severity="blocking"),
-                    cls._policy_line("workaround", 24, "hours", severity="blocking"),
-                    cls._policy_line("resolution", 5, "days", severity="blocking"),
-                    cls._policy_line("take_in_charge", 3, "hours", severity="major"),
-                    cls._policy_line("workaround", 72, "hours", severity="major"),
-                    cls._policy_line("resolution", 8, "days", severity="major"),
+                    *cls._seed_003_lines(),
                     cls._policy_line("take_in_charge", 2, "days", severity="minor"),
                     cls._policy_line("workaround", 0, "none", severity="minor"),
                     cls._policy_line(
@@ -348,11 +343,9 @@ class TestSla(InterventionCommon):
 
     def test_onsite_gti_starts_at_assignment(self):
         """The on-site GTI starts when a field technician is assigned (B3)."""
-        request = self._received_request()
-        with freeze_time("2026-03-10 13:00:00"):
-            request.action_receive()
-            request.action_qualify()
-            request.action_assign_onsite(self.technician)
+        request = self._send_on_site(
+            self._received_request(), self.technician, "2026-03-10 13:00:00"
+        )
         onsite = self._target(request, "onsite")
         self.assertEqual(onsite.date_start, datetime(2026, 3, 10, 13, 0))
         # 14:00 Paris + 4 business hours -> 18:00 Paris.
@@ -362,11 +355,9 @@ class TestSla(InterventionCommon):
         self.assertEqual(onsite.status, "met")
 
     def test_onsite_gti_met_by_the_fix_on_site(self):
-        request = self._received_request()
-        with freeze_time("2026-03-10 13:00:00"):
-            request.action_receive()
-            request.action_qualify()
-            request.action_assign_onsite(self.technician)
+        request = self._send_on_site(
+            self._received_request(), self.technician, "2026-03-10 13:00:00"
+        )
         with freeze_time("2026-03-10 14:00:00"):
             request.action_resolve()
         onsite = self._target(request, "onsite")

@@ -20,14 +20,7 @@ class TestSlaBadge(InterventionCommon):
         cls.policy = cls.env["intervention.sla.policy"].create(
             {
                 "name": "Badge policy",
-                "line_ids": [
-                    cls._policy_line("take_in_charge", 3, "hours", severity="blocking"),
-                    cls._policy_line("workaround", 24, "hours", severity="blocking"),
-                    cls._policy_line("resolution", 5, "days", severity="blocking"),
-                    cls._policy_line("take_in_charge", 3, "hours", severity="major"),
-                    cls._policy_line("workaround", 72, "hours", severity="major"),
-                    cls._policy_line("resolution", 8, "days", severity="major"),
-                ],
+                "line_ids": cls._seed_003_lines(),
             }
         )
         cls.contract.sla_policy_id = cls.policy

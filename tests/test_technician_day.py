@@ -18,8 +18,21 @@ SIGNATURE_PNG = (
 )
 
 
+class OnSiteCommon(InterventionCommon):
+    """Requests received on Tuesday 10 March 2026 and sent on site. Holds
+    no test itself."""
+
+    def _sent_on_site(self, when, technician, summary):
+        """A request about ``summary`` received at 9:00 Paris, acknowledged,
+        qualified and sent on site with ``technician`` at ``when``."""
+        request = self._create_request(
+            summary=summary, date_received=datetime(2026, 3, 10, 8, 0)
+        )
+        return self._send_on_site(request, technician, when)
+
+
 @tagged("post_install", "-at_install")
-class TestTechnicianDay(InterventionCommon):
+class TestTechnicianDay(OnSiteCommon):
     """*My Interventions*: the field technician's requests on site, in the
     order they were sent, until he records his arrival."""
 
@@ -34,16 +47,6 @@ class TestTechnicianDay(InterventionCommon):
             .search(domain, order="date_onsite_assigned")
         )
 
-    def _sent_on_site(self, when, technician, summary):
-        request = self._create_request(
-            summary=summary, date_received=datetime(2026, 3, 10, 8, 0)
-        )
-        with freeze_time(when):
-            request.action_receive()
-            request.action_qualify()
-            request.action_assign_onsite(technician)
-        return request
-
     def test_my_interventions_in_order(self):
         second = self._sent_on_site("2026-03-10 10:00:00", self.technician, "Second")
         first = self._sent_on_site("2026-03-10 08:30:00", self.technician, "First")
@@ -57,19 +60,15 @@ class TestTechnicianDay(InterventionCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTimeOnSite(InterventionCommon):
+class TestTimeOnSite(OnSiteCommon):
     """Start / Stop on the technician's card and the request form: Stop
     records the time on site as an on-site time entry of the technician."""
 
     def setUp(self):
         super().setUp()
-        self.request = self._create_request(
-            summary="Printer jams", date_received=datetime(2026, 3, 10, 8, 0)
+        self.request = self._sent_on_site(
+            "2026-03-10 08:30:00", self.technician, "Printer jams"
         )
-        with freeze_time("2026-03-10 08:30:00"):
-            self.request.action_receive()
-            self.request.action_qualify()
-            self.request.action_assign_onsite(self.technician)
         self.as_technician = self.request.with_user(self.technician)
 
     def test_start_stop_records_time_entry(self):
@@ -132,20 +131,16 @@ class TestTimeOnSite(InterventionCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSignatureOnSite(InterventionCommon):
+class TestSignatureOnSite(OnSiteCommon):
     """The client signs the intervention report on site (Odoo's signature
     widget on the request form): the signed report, a PDF with the signer's
     name, is attached to the request."""
 
     def setUp(self):
         super().setUp()
-        self.request = self._create_request(
-            summary="Printer jams", date_received=datetime(2026, 3, 10, 8, 0)
+        self.request = self._sent_on_site(
+            "2026-03-10 08:30:00", self.technician, "Printer jams"
         )
-        with freeze_time("2026-03-10 08:30:00"):
-            self.request.action_receive()
-            self.request.action_qualify()
-            self.request.action_assign_onsite(self.technician)
 
     def test_signed_report_attached_as_pdf(self):
         Report = self.env["ir.actions.report"]

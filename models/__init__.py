@@ -44,6 +44,7 @@ from . import intervention_contract_scope
 from . import intervention_compliance_penalty
 from . import intervention_contract_compliance
 from . import intervention_compliance_statement
+from . import intervention_compliance_statement_row
 from . import intervention_compliance_statement_line
 from . import intervention_compliance_statement_breach
 from . import intervention_compliance_statement_freeze

@@ -2,8 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .intervention_sla_policy_line import TARGET_TYPES
-
-SEVERITIES = [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")]
+from .request_lifecycle import SEVERITIES
 
 
 class InterventionCompliancePenalty(models.Model):

@@ -9,10 +9,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import business_time
-from .intervention_compliance_penalty import SEVERITIES
 from .intervention_request_sla import PENDING_STATUSES
 from .intervention_sla_policy_line import TARGET_TYPES
-from .request_lifecycle import WAITING_FREEZE_REASONS
+from .request_lifecycle import SEVERITIES, WAITING_FREEZE_REASONS
 
 STATEMENT_STATES = [("draft", "Draft"), ("sent", "Sent")]
 # Freezes that are the client's share of the frozen time: the request was

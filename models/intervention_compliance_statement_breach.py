@@ -1,23 +1,17 @@
 from odoo import fields, models
 
-from .intervention_compliance_penalty import SEVERITIES
 from .intervention_sla_policy_line import TARGET_TYPES
+from .request_lifecycle import SEVERITIES
 
 
 class InterventionComplianceStatementBreach(models.Model):
     """One breached target of a compliance statement, with why it was late."""
 
     _name = "intervention.compliance.statement.breach"
+    _inherit = "intervention.compliance.statement.row"
     _description = "Compliance Statement Breach"
     _order = "statement_id, deadline, id"
 
-    statement_id = fields.Many2one(
-        "intervention.compliance.statement",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
     request_id = fields.Many2one("intervention.request", ondelete="set null")
     request_name = fields.Char(string="Request Reference")
     summary = fields.Char(string="Subject")

@@ -7,16 +7,10 @@ class InterventionComplianceStatementFreeze(models.Model):
     """The time frozen on the statement's requests, per reason."""
 
     _name = "intervention.compliance.statement.freeze"
+    _inherit = "intervention.compliance.statement.row"
     _description = "Compliance Statement Frozen Time"
     _order = "statement_id, is_client desc, reason"
 
-    statement_id = fields.Many2one(
-        "intervention.compliance.statement",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
     reason = fields.Selection(FREEZE_REASONS, required=True)
     is_client = fields.Boolean(
         string="Client's Share", help="The request was waiting on the client."

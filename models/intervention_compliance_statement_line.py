@@ -1,7 +1,7 @@
 from odoo import fields, models
 
-from .intervention_compliance_penalty import SEVERITIES
 from .intervention_sla_policy_line import TARGET_TYPES
+from .request_lifecycle import SEVERITIES
 
 
 class InterventionComplianceStatementLine(models.Model):
@@ -9,16 +9,10 @@ class InterventionComplianceStatementLine(models.Model):
     statement, computed from the requests' SLA targets."""
 
     _name = "intervention.compliance.statement.line"
+    _inherit = "intervention.compliance.statement.row"
     _description = "Compliance Statement Line"
     _order = "statement_id, sequence, id"
 
-    statement_id = fields.Many2one(
-        "intervention.compliance.statement",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    company_id = fields.Many2one(related="statement_id.company_id", store=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")
     sequence = fields.Integer()
     target_type = fields.Selection(TARGET_TYPES, string="Target", required=True)

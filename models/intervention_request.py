@@ -10,12 +10,15 @@ from .request_lifecycle import (
     AUTOMATIC_BILLABLE_CAUSES,
     BILLABLE_CAUSES,
     CANCEL_REASONS,
+    CHANNELS,
     DONE_STATES,
     FINAL_STATES,
     HISTORY_CONTEXT_KEY,
     ONCALL_RECEPTION,
     ONCALL_RECEPTION_CONTEXT_KEY,
+    PRIORITIES,
     RECEPTION_CLOCK_SKEW,
+    SEVERITIES,
     STAMPED_DATE_FIELDS,
     STATES,
 )
@@ -123,13 +126,7 @@ class InterventionRequest(models.Model):
     )
     state_before_waiting = fields.Selection(STATES, readonly=True, copy=False)
     channel = fields.Selection(
-        [
-            ("portal", "Portal"),
-            ("phone", "Phone"),
-            ("email", "E-mail"),
-            ("oncall", "On-call"),
-            ("internal", "Internal"),
-        ],
+        CHANNELS,
         required=True,
         default="phone",
         tracking=True,
@@ -142,13 +139,13 @@ class InterventionRequest(models.Model):
         help="Change requests (evolutions) go to the product owner and carry no SLA.",
     )
     severity = fields.Selection(
-        [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")],
+        SEVERITIES,
         required=True,
         default="major",
         tracking=True,
     )
     priority = fields.Selection(
-        [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")],
+        PRIORITIES,
         required=True,
         default="1",
         tracking=True,

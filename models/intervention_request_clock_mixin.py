@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import format_datetime
 
 from ..tools import business_time
+from .intervention_request_coverage_mixin import COVERAGE_FIELDS
 from .intervention_request_sla import SLA_STATUSES, STATUS_SEVERITY
 from .intervention_sla_policy_line import TARGET_TYPES
 from .request_lifecycle import FINAL_STATES, SLA_DEFERRED_CONTEXT_KEY, SOLVED_STATES
@@ -13,27 +14,18 @@ from .resource_calendar import NoWorkingTimeError
 
 _logger = logging.getLogger(__name__)
 
-# Fields whose change moves the SLA clocks (C3).
+# Fields whose change moves the SLA clocks (C3): the coverage verdict's
+# inputs too, as a request that is not covered carries no contractual target.
 SLA_TRIGGER_FIELDS = {
+    *COVERAGE_FIELDS,
     "severity",
     "priority",
     "kind",
-    "contract_id",
     "sla_policy_id",
-    "date_received",
     "state",
     "date_onsite_assigned",
     "date_onsite_arrival",
     "company_id",
-    # The coverage verdict's inputs: a request that is not covered carries
-    # no contractual target.
-    "partner_id",
-    "requester_id",
-    "site_id",
-    "equipment_id",
-    "domain_id",
-    "service_id",
-    "channel",
 }
 TARGET_ORDER = ("take_in_charge", "workaround", "resolution", "onsite")
 # The request's badge: the status of its next due target.

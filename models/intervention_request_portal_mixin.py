@@ -8,6 +8,7 @@ from odoo.tools import format_datetime, plaintext2html, single_email_re
 
 from ..tools import business_time
 from .intervention_request_clock_mixin import TARGET_ORDER
+from .request_lifecycle import DESK_STATES
 from .resource_calendar import NoWorkingTimeError
 
 # Longest texts accepted from the portal form (characters).
@@ -22,15 +23,7 @@ PORTAL_MAX_LENGTHS = {
 PORTAL_MAX_ATTACHMENTS = 10
 PHONE_RE = re.compile(r"^[0-9+()./\- ]{4,40}$")
 # States in which the client may chase us: the request waits on the desk.
-PORTAL_ESCALATION_STATES = (
-    "new",
-    "received",
-    "qualified",
-    "in_progress",
-    "onsite",
-    "workaround",
-    "reopened",
-)
+PORTAL_ESCALATION_STATES = DESK_STATES
 # A client escalation at most this often per request (D2).
 PORTAL_ESCALATION_INTERVAL = timedelta(hours=24)
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .request_lifecycle import PRIORITIES, SEVERITIES
+
 TARGET_TYPES = [
     ("take_in_charge", "Take in charge"),
     ("workaround", "Workaround"),
@@ -28,11 +30,11 @@ class InterventionSlaPolicyLine(models.Model):
     sequence = fields.Integer(default=10)
     target_type = fields.Selection(TARGET_TYPES, string="Target", required=True)
     severity = fields.Selection(
-        [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")],
+        SEVERITIES,
         help="Leave empty for every severity.",
     )
     priority = fields.Selection(
-        [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")],
+        PRIORITIES,
         help="Leave empty for every priority.",
     )
     duration = fields.Float(digits=(16, 2))

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .request_lifecycle import SEVERITIES
+
 REMINDER_COUNT = 3
 
 
@@ -21,7 +23,7 @@ class InterventionSlaPolicyReminder(models.Model):
         "intervention.sla.policy", required=True, ondelete="cascade", index=True
     )
     severity = fields.Selection(
-        [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")],
+        SEVERITIES,
         required=True,
     )
     reminder_1_days = fields.Integer(

@@ -20,6 +20,19 @@ STATES = [
     ("rejected", "Rejected"),
 ]
 
+# How urgent a request is (the SLA policy's lines, the reminders and the
+# reports use the same lists).
+SEVERITIES = [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")]
+PRIORITIES = [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")]
+# How the request reached us.
+CHANNELS = [
+    ("portal", "Portal"),
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("oncall", "On-call"),
+    ("internal", "Internal"),
+]
+
 # The legal moves of the lifecycle (B3). Every state change, whether from a
 # button, an RPC write or an import, goes through _check_transition.
 TRANSITIONS = {
@@ -79,6 +92,11 @@ SOLVED_STATES = ("resolved", "closed")
 # Awaiting an action from us whatever the messages say (acknowledge, call
 # back, look at the reopened request).
 AWAITING_STATES = ("new", "received", "reopened")
+# Open and not waiting on the client: the request waits on the desk, and
+# the client may chase us from the portal (D2).
+DESK_STATES = tuple(
+    state for state, _label in STATES if state not in (*DONE_STATES, "waiting")
+)
 # Moves that start (or conclude) the work: refused on an out-of-contract
 # request whose terms the client has not accepted (H2).
 WORK_STATES = ("in_progress", "onsite", "workaround", "resolved")

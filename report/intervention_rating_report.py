@@ -1,8 +1,10 @@
 from odoo import fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
 
 from odoo.addons.rating.models import rating_data
+
+from ..models.request_lifecycle import SEVERITIES
+from .report_view import create_report_view
 
 
 class InterventionRatingReport(models.Model):
@@ -51,7 +53,7 @@ class InterventionRatingReport(models.Model):
     contract_id = fields.Many2one("intervention.contract", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned To", readonly=True)
     severity = fields.Selection(
-        [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")],
+        SEVERITIES,
         readonly=True,
     )
     rating = fields.Float(
@@ -100,14 +102,7 @@ class InterventionRatingReport(models.Model):
         )
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)
 
     def action_open_request(self):
         """The rated request, from a row of the analysis."""

@@ -1,10 +1,11 @@
 from odoo import fields, models
 from odoo.tools import SQL
-from odoo.tools.sql import drop_view_if_exists
 
 from ..models.intervention_domain import SUPPORT_LEVELS
 from ..models.intervention_request_sla import SLA_STATUSES
 from ..models.intervention_sla_policy_line import TARGET_TYPES
+from ..models.request_lifecycle import CHANNELS, PRIORITIES, SEVERITIES
+from .report_view import create_report_view
 
 
 class InterventionSlaReport(models.Model):
@@ -25,21 +26,15 @@ class InterventionSlaReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Client", readonly=True)
     contract_id = fields.Many2one("intervention.contract", readonly=True)
     severity = fields.Selection(
-        [("blocking", "Blocking"), ("major", "Major"), ("minor", "Minor")],
+        SEVERITIES,
         readonly=True,
     )
     priority = fields.Selection(
-        [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")],
+        PRIORITIES,
         readonly=True,
     )
     channel = fields.Selection(
-        [
-            ("portal", "Portal"),
-            ("phone", "Phone"),
-            ("email", "E-mail"),
-            ("oncall", "On-call"),
-            ("internal", "Internal"),
-        ],
+        CHANNELS,
         readonly=True,
     )
     support_level = fields.Selection(SUPPORT_LEVELS, string="Team", readonly=True)
@@ -116,11 +111,4 @@ class InterventionSlaReport(models.Model):
         )
 
     def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_report_view(self)

@@ -1,3 +1,4 @@
+from . import intervention_request_wizard_mixin
 from . import intervention_request_wait_wizard
 from . import intervention_request_route_wizard
 from . import intervention_request_cancel_wizard

@@ -7,11 +7,9 @@ class InterventionInvoiceWizard(models.TransientModel):
     client, one line per billable item left to invoice."""
 
     _name = "intervention.invoice.wizard"
+    _inherit = "intervention.request.wizard.mixin"
     _description = "Invoice Intervention Requests"
 
-    request_ids = fields.Many2many(
-        "intervention.request", string="Requests", required=True
-    )
     journal_id = fields.Many2one(
         "account.journal",
         string="Sales Journal",
@@ -24,15 +22,6 @@ class InterventionInvoiceWizard(models.TransientModel):
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id
     )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [
-                fields.Command.set(self.env.context.get("active_ids", []))
-            ]
-        return values
 
     @api.depends("request_ids")
     def _compute_summary(self):

@@ -8,23 +8,12 @@ class InterventionRequestCancelWizard(models.TransientModel):
     responsibility, out of scope) may be billed (H1)."""
 
     _name = "intervention.request.cancel.wizard"
+    _inherit = "intervention.request.wizard.mixin"
     _description = "Cancel / Reject"
 
-    request_ids = fields.Many2many(
-        "intervention.request", string="Requests", required=True
-    )
     reason = fields.Selection(CANCEL_REASONS, required=True)
     note = fields.Text()
     is_rejection = fields.Boolean(compute="_compute_is_rejection")
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [
-                fields.Command.set(self.env.context.get("active_ids", []))
-            ]
-        return values
 
     @api.depends("reason")
     def _compute_is_rejection(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 from ..models.intervention_domain import SUPPORT_LEVELS
 from ..models.intervention_request_routing import ROUTING_KINDS
@@ -9,11 +9,9 @@ class InterventionRequestRouteWizard(models.TransientModel):
     assign it, always with a reason (B5)."""
 
     _name = "intervention.request.route.wizard"
+    _inherit = "intervention.request.wizard.mixin"
     _description = "Escalate / Transfer"
 
-    request_ids = fields.Many2many(
-        "intervention.request", string="Requests", required=True
-    )
     kind = fields.Selection(ROUTING_KINDS, required=True, default="escalation")
     support_level = fields.Selection(SUPPORT_LEVELS, string="To Level")
     domain_id = fields.Many2one("intervention.domain", string="To Domain")
@@ -21,15 +19,6 @@ class InterventionRequestRouteWizard(models.TransientModel):
         "res.users", string="Assign To", domain="[('share', '=', False)]"
     )
     reason = fields.Text(required=True)
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "intervention.request":
-            values["request_ids"] = [
-                fields.Command.set(self.env.context.get("active_ids", []))
-            ]
-        return values
 
     def action_confirm(self):
         self.request_ids._route(

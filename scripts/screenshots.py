@@ -1,9 +1,16 @@
 """Take README screenshots of a running Odoo with headless Chromium.
 
 Usage (with the demo started by scripts/setup.sh):
-    python scripts/screenshots.py OUTPUT_DIR NAME=PATH [NAME=PATH ...]
+    python scripts/screenshots.py OUTPUT_DIR NAME=PATH[::STEP...] [...]
     e.g. docs/screenshots \
-        requests=/odoo/action-intervention_request.intervention_request_action
+        requests=/odoo/action-intervention_request.intervention_request_action \
+        history=/odoo/action-intervention_request.intervention_request_action/7::tab=History
+
+Steps, run in order once the page is loaded (IR_SHOT_STEP_WAIT seconds, 1.5,
+after each): tab=LABEL clicks the form's tab of that label, text=LABEL clicks
+the first button or link of that label, click=CSS clicks an element,
+scroll=CSS scrolls an element to the top, js=EXPRESSION runs a script,
+wait=SECONDS waits.
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
 IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium), IR_SHOT_WIDTH /
@@ -26,6 +33,16 @@ import urllib.request
 
 import requests
 import websocket
+
+STEP_SCRIPTS = {
+    "tab": "[...document.querySelectorAll('.o_notebook .nav-link')]"
+    ".find((e) => e.textContent.trim() === {arg}).click()",
+    "text": "[...document.querySelectorAll('button, a')]"
+    ".find((e) => e.textContent.trim() === {arg}).click()",
+    "click": "document.querySelector({arg}).click()",
+    "scroll": "document.querySelector({arg}).scrollIntoView()",
+    "js": "{raw}",
+}
 
 URL = os.environ.get("IR_URL", "http://127.0.0.1:8069")
 DB = os.environ.get("IR_DB", "intervention_demo")
@@ -82,6 +99,21 @@ def page_socket():
     sys.exit("Chromium's DevTools endpoint did not answer.")
 
 
+def run_step(page, step):
+    """Run one step (``kind=argument``) on the loaded page."""
+    kind, _sep, arg = step.partition("=")
+    if kind == "wait":
+        time.sleep(float(arg))
+        return
+    if kind not in STEP_SCRIPTS:
+        sys.exit(f"Unknown step {step!r}: use one of wait, {', '.join(STEP_SCRIPTS)}.")
+    script = STEP_SCRIPTS[kind].format(arg=json.dumps(arg), raw=arg)
+    result = page.call("Runtime.evaluate", expression=script)
+    if "exceptionDetails" in result:
+        sys.exit(f"Step {step!r} failed: {result['exceptionDetails']}")
+    time.sleep(float(os.environ.get("IR_SHOT_STEP_WAIT", "1.5")))
+
+
 def main(output_dir, shots):
     output = pathlib.Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
@@ -120,9 +152,12 @@ def main(output_dir, shots):
             deviceScaleFactor=1,
             mobile=False,
         )
-        for name, path in shots:
+        for name, target_path in shots:
+            path, *steps = target_path.split("::")
             page.call("Page.navigate", url=URL + path)
             time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
+            for step in steps:
+                run_step(page, step)
             data = page.call("Page.captureScreenshot", format="png")["data"]
             target = output / f"{name}.png"
             target.write_bytes(base64.b64decode(data))

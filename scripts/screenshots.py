@@ -14,8 +14,10 @@ wait=SECONDS waits.
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
 IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium), IR_SHOT_WIDTH /
-IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds per page, 4), IR_SHOT_DEBUG_PORT
-(Chromium's DevTools port, 9333).
+IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds once a page shows its
+view, 4), IR_SHOT_WAIT_MAX (seconds to wait for a view, 120), IR_SHOT_DEBUG_PORT
+(Chromium's DevTools port, 9333), IR_SHOT_TIMEOUT (seconds to wait for an
+answer of Chromium, 60; more on a busy machine).
 Logs in through /web/session/authenticate, hands the session cookie to
 Chromium over the DevTools protocol, and saves one PNG per page.
 """
@@ -70,7 +72,8 @@ def login():
 
 class Page:
     def __init__(self, ws_url):
-        self.ws = websocket.create_connection(ws_url, timeout=60)
+        timeout = float(os.environ.get("IR_SHOT_TIMEOUT", "60"))
+        self.ws = websocket.create_connection(ws_url, timeout=timeout)
         self.next_id = 0
 
     def call(self, method, **params):
@@ -97,6 +100,28 @@ def page_socket():
             pass
         time.sleep(0.2)
     sys.exit("Chromium's DevTools endpoint did not answer.")
+
+
+READY_SCRIPT = """(() => {
+    const view = document.querySelector(
+        '.o_action_manager .o_view_controller, .modal .o_form_view, main, .o_portal'
+    );
+    return Boolean(view) && !document.querySelector('.o_loading_indicator, .o_blockUI');
+})()"""
+
+
+def wait_until_ready(page):
+    """Wait until a view is shown and nothing loads any more (at most
+    IR_SHOT_WAIT_MAX seconds), then IR_SHOT_WAIT seconds for the last
+    renderings."""
+    deadline = time.monotonic() + float(os.environ.get("IR_SHOT_WAIT_MAX", "120"))
+    time.sleep(1)
+    while time.monotonic() < deadline:
+        answer = page.call("Runtime.evaluate", expression=READY_SCRIPT)
+        if answer.get("result", {}).get("value"):
+            break
+        time.sleep(0.5)
+    time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
 
 
 def run_step(page, step):
@@ -155,7 +180,7 @@ def main(output_dir, shots):
         for name, target_path in shots:
             path, *steps = target_path.split("::")
             page.call("Page.navigate", url=URL + path)
-            time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
+            wait_until_ready(page)
             for step in steps:
                 run_step(page, step)
             data = page.call("Page.captureScreenshot", format="png")["data"]

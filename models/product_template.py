@@ -22,7 +22,12 @@ class ProductTemplate(models.Model):
     def _ir_demo_ensure_sale_tax(self):
         """Demo data: the service products of the time entries carry the
         company's sales tax from its localisation, else a 20% VAT made for
-        the demo, so that the demo invoices carry a sensible tax."""
+        the demo, so that the demo invoices carry a sensible tax. The demo
+        clients are the company's home market: when that tax belongs to a
+        fiscal position (the localisation's *Domestic* one), the clients with
+        something to invoice get it, so that their addresses abroad (French
+        clients of Odoo's demo company in the United States) do not map the
+        tax to a 0% export tax."""
         company = self.env.company
         Tax = self.env["account.tax"]
         tax = company.account_sale_tax_id or Tax.search(
@@ -50,4 +55,21 @@ class ProductTemplate(models.Model):
                 lambda t: t.company_id == company
             ):
                 product.taxes_id |= tax
+        self._ir_demo_domestic_clients(tax)
         return tax.id
+
+    @api.model
+    def _ir_demo_domestic_clients(self, tax):
+        """Give the demo clients with something to invoice the fiscal
+        position that ``tax`` belongs to (see ``_ir_demo_ensure_sale_tax``)."""
+        company = self.env.company
+        fiscal_position = tax.fiscal_position_ids.filtered(
+            lambda position: position.company_id == company
+        )[:1]
+        if not fiscal_position:
+            return
+        requests = self.env["intervention.request"].search(
+            [("company_id", "=", company.id), ("invoice_status", "=", "to_invoice")]
+        )
+        clients = requests.partner_id.commercial_partner_id
+        clients.with_company(company).property_account_position_id = fiscal_position

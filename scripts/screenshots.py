@@ -1,14 +1,23 @@
 """Take README screenshots of a running Odoo with headless Chromium.
 
 Usage (with the demo started by scripts/setup.sh):
-    python scripts/screenshots.py OUTPUT_DIR NAME=PATH [NAME=PATH ...]
+    python scripts/screenshots.py OUTPUT_DIR NAME=PATH[::STEP...] [...]
     e.g. docs/screenshots \
-        requests=/odoo/action-intervention_request.intervention_request_action
+        requests=/odoo/action-intervention_request.intervention_request_action \
+        history=/odoo/action-intervention_request.intervention_request_action/7::tab=History
+
+Steps, run in order once the page is loaded (IR_SHOT_STEP_WAIT seconds, 1.5,
+after each): tab=LABEL clicks the form's tab of that label, text=LABEL clicks
+the first button or link of that label, click=CSS clicks an element,
+scroll=CSS scrolls an element to the top, js=EXPRESSION runs a script,
+wait=SECONDS waits.
 
 Environment: IR_URL (http://127.0.0.1:8069), IR_DB (intervention_demo),
 IR_LOGIN / IR_PASSWORD (admin / admin), CHROMIUM (chromium), IR_SHOT_WIDTH /
-IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds per page, 4), IR_SHOT_DEBUG_PORT
-(Chromium's DevTools port, 9333).
+IR_SHOT_HEIGHT (1440 x 900), IR_SHOT_WAIT (seconds once a page shows its
+view, 4), IR_SHOT_WAIT_MAX (seconds to wait for a view, 120), IR_SHOT_DEBUG_PORT
+(Chromium's DevTools port, 9333), IR_SHOT_TIMEOUT (seconds to wait for an
+answer of Chromium, 60; more on a busy machine).
 Logs in through /web/session/authenticate, hands the session cookie to
 Chromium over the DevTools protocol, and saves one PNG per page.
 """
@@ -26,6 +35,16 @@ import urllib.request
 
 import requests
 import websocket
+
+STEP_SCRIPTS = {
+    "tab": "[...document.querySelectorAll('.o_notebook .nav-link')]"
+    ".find((e) => e.textContent.trim() === {arg}).click()",
+    "text": "[...document.querySelectorAll('button, a')]"
+    ".find((e) => e.textContent.trim() === {arg}).click()",
+    "click": "document.querySelector({arg}).click()",
+    "scroll": "document.querySelector({arg}).scrollIntoView()",
+    "js": "{raw}",
+}
 
 URL = os.environ.get("IR_URL", "http://127.0.0.1:8069")
 DB = os.environ.get("IR_DB", "intervention_demo")
@@ -53,7 +72,8 @@ def login():
 
 class Page:
     def __init__(self, ws_url):
-        self.ws = websocket.create_connection(ws_url, timeout=60)
+        timeout = float(os.environ.get("IR_SHOT_TIMEOUT", "60"))
+        self.ws = websocket.create_connection(ws_url, timeout=timeout)
         self.next_id = 0
 
     def call(self, method, **params):
@@ -80,6 +100,43 @@ def page_socket():
             pass
         time.sleep(0.2)
     sys.exit("Chromium's DevTools endpoint did not answer.")
+
+
+READY_SCRIPT = """(() => {
+    const view = document.querySelector(
+        '.o_action_manager .o_view_controller, .modal .o_form_view, main, .o_portal'
+    );
+    return Boolean(view) && !document.querySelector('.o_loading_indicator, .o_blockUI');
+})()"""
+
+
+def wait_until_ready(page):
+    """Wait until a view is shown and nothing loads any more (at most
+    IR_SHOT_WAIT_MAX seconds), then IR_SHOT_WAIT seconds for the last
+    renderings."""
+    deadline = time.monotonic() + float(os.environ.get("IR_SHOT_WAIT_MAX", "120"))
+    time.sleep(1)
+    while time.monotonic() < deadline:
+        answer = page.call("Runtime.evaluate", expression=READY_SCRIPT)
+        if answer.get("result", {}).get("value"):
+            break
+        time.sleep(0.5)
+    time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
+
+
+def run_step(page, step):
+    """Run one step (``kind=argument``) on the loaded page."""
+    kind, _sep, arg = step.partition("=")
+    if kind == "wait":
+        time.sleep(float(arg))
+        return
+    if kind not in STEP_SCRIPTS:
+        sys.exit(f"Unknown step {step!r}: use one of wait, {', '.join(STEP_SCRIPTS)}.")
+    script = STEP_SCRIPTS[kind].format(arg=json.dumps(arg), raw=arg)
+    result = page.call("Runtime.evaluate", expression=script)
+    if "exceptionDetails" in result:
+        sys.exit(f"Step {step!r} failed: {result['exceptionDetails']}")
+    time.sleep(float(os.environ.get("IR_SHOT_STEP_WAIT", "1.5")))
 
 
 def main(output_dir, shots):
@@ -120,9 +177,12 @@ def main(output_dir, shots):
             deviceScaleFactor=1,
             mobile=False,
         )
-        for name, path in shots:
+        for name, target_path in shots:
+            path, *steps = target_path.split("::")
             page.call("Page.navigate", url=URL + path)
-            time.sleep(float(os.environ.get("IR_SHOT_WAIT", "4")))
+            wait_until_ready(page)
+            for step in steps:
+                run_step(page, step)
             data = page.call("Page.captureScreenshot", format="png")["data"]
             target = output / f"{name}.png"
             target.write_bytes(base64.b64decode(data))

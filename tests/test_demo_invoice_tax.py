@@ -51,3 +51,51 @@ class TestDemoInvoiceTax(InterventionBillingCommon):
         # Run again (demo data loaded twice): no second tax.
         self.env["product.template"]._ir_demo_ensure_sale_tax()
         self.assertEqual(self.products.taxes_id, taxes)
+
+    def test_clients_abroad_keep_the_domestic_tax(self):
+        """Odoo's demo company is in the United States and the demo clients
+        in France: without the helper, *Foreign Trade* maps the sales tax
+        to a 0% export tax."""
+        company = self.env.company
+        company.country_id = self.env.ref("base.us")
+        Position = self.env["account.fiscal.position"]
+        domestic = Position.create(
+            {
+                "name": "Domestic",
+                "auto_apply": True,
+                "country_id": self.env.ref("base.us").id,
+                "sequence": 1,
+            }
+        )
+        # Before any fiscal position of the localisation installed here.
+        foreign = Position.create(
+            {"name": "Foreign Trade", "auto_apply": True, "sequence": 2}
+        )
+        sales_tax = self.env["account.tax"].create(
+            {
+                "name": "Sales tax 15% (test)",
+                "amount": 15.0,
+                "type_tax_use": "sale",
+                "fiscal_position_ids": [Command.set(domestic.ids)],
+            }
+        )
+        self.env["account.tax"].create(
+            {
+                "name": "Exports 0% (test)",
+                "amount": 0.0,
+                "type_tax_use": "sale",
+                "fiscal_position_ids": [Command.set(foreign.ids)],
+                "original_tax_ids": [Command.set(sales_tax.ids)],
+            }
+        )
+        company.account_sale_tax_id = sales_tax
+        self.client.country_id = self.env.ref("base.fr")
+        self.assertEqual(
+            Position._get_fiscal_position(self.client), foreign, "the demo's trap"
+        )
+        invoice, taxes = self._demo_taxes()
+        self.assertEqual(invoice.fiscal_position_id, domestic)
+        self.assertEqual(taxes, sales_tax)
+        self.assertEqual(invoice.currency_id, company.currency_id)
+        # 2 h at the contract's 95.00 hourly rate, 15% on top.
+        self.assertAlmostEqual(invoice.amount_tax, 28.5)

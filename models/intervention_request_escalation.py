@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 
 from ..tools import business_time
 from .request_lifecycle import DONE_STATES
@@ -249,26 +249,31 @@ class InterventionRequestEscalation(models.Model):
         return calendar._intervention_is_working(now, holidays)
 
     def _fire(self, now):
-        """Mark this row fired and return it with the users it notifies; its
-        activities, e-mails and note are sent with those of the other rows of
-        the batch (``_notify_fired``, in the caller's transaction)."""
+        """Mark this row fired and return it with the users it notifies; they
+        are recorded on it, and its activities, e-mails and note sent, with
+        those of the other rows of the batch (``_notify_fired``, in the
+        caller's transaction)."""
         self.ensure_one()
         users = self.level_id._recipients(self.request_id)
-        self.write(
-            {"state": "fired", "date_fired": now, "recipient_ids": [(6, 0, users.ids)]}
-        )
+        self.write({"state": "fired", "date_fired": now})
         return self, users
 
     @api.model
     def _notify_fired(self, fired):
-        """Notify the recipients of the fired rows ``fired`` ([(row, users)])
-        by activity and e-mail and log a note on each request, in batch: one
+        """Record the recipients of the fired rows ``fired`` ([(row, users)])
+        (one write per group of rows with the same users), notify them by
+        activity and e-mail and log a note on each request, in batch: one
         insert of all the activities, each template rendered once for all
         its requests, the notes logged together. A request with two levels
         due at once gets both, in two rounds (one message per request and
         round)."""
         if not fired:
             return
+        by_users = defaultdict(list)
+        for row, users in fired:
+            by_users[users].append(row.id)
+        for users, row_ids in by_users.items():
+            self.browse(row_ids).write({"recipient_ids": [Command.set(users.ids)]})
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id("intervention.request")
         activities = []

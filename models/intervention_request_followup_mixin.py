@@ -1,4 +1,5 @@
 import logging
+import uuid
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -28,6 +29,8 @@ TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
 TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
 TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
+# Odoo's mail queue, run at once after a batch of posts (hourly otherwise).
+MAIL_QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
 
 
 class InterventionRequestFollowupMixin(models.AbstractModel):
@@ -546,7 +549,7 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         sender and recipients: one pass per field and language, where
         ``message_post_with_source`` opens a composer per record); the
         e-mails of several messages go through the mail queue, as Odoo's
-        composer does in batch. ``partner_ids`` ({request id: partner ids})
+        composer does in batch, and the queue is triggered at once. ``partner_ids`` ({request id: partner ids})
         are notified on top of the template's recipients. Returns the
         messages."""
         messages = self.env["mail.message"]
@@ -577,6 +580,10 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         )
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
         extra = partner_ids or {}
+        # The e-mails' "View" button needs each request's access token: set
+        # the missing ones now, written in one flush rather than one per post.
+        for request in self.sudo().filtered(lambda r: not r.access_token):
+            request.access_token = str(uuid.uuid4())
         for request in self:
             values = rendered[request.id]
             recipients = set(values.get("partner_ids", ())) | set(
@@ -599,6 +606,9 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
                 force_email_lang=langs[request.id],
                 force_send=len(self) == 1,
             )
+        queue = self.env.ref(MAIL_QUEUE_CRON, raise_if_not_found=False)
+        if len(self) > 1 and queue:
+            queue.sudo()._trigger()  # the queue sends them now, not within the hour
         return messages
 
     # ------------------------------------------------------------------

@@ -29,6 +29,15 @@ TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
 TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
 TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
+# What a posted template renders (as Odoo's composer renders it).
+RENDERED_FIELDS = [
+    "subject",
+    "body_html",
+    "email_from",
+    "partner_to",
+    "email_to",
+    "email_cc",
+]
 # Odoo's mail queue, run at once after a batch of posts (hourly otherwise).
 MAIL_QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
 
@@ -549,15 +558,15 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         sender and recipients: one pass per field and language, where
         ``message_post_with_source`` opens a composer per record); the
         e-mails of several messages go through the mail queue, as Odoo's
-        composer does in batch, and the queue is triggered at once. ``partner_ids`` ({request id: partner ids})
-        are notified on top of the template's recipients. Returns the
-        messages."""
+        composer does in batch, and the queue is triggered at once.
+        ``partner_ids`` ({request id: partner ids}) are notified on top of
+        the template's recipients. Returns the messages."""
         messages = self.env["mail.message"]
         if not template or not self:
             return messages
         rendered = template._generate_template(
             self.ids,
-            ["subject", "body_html", "email_from", "partner_to", "email_to", "email_cc"],
+            RENDERED_FIELDS,
             find_or_create_partners=True,
         )
         langs = template._render_lang(self.ids)

@@ -574,12 +574,14 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         alias_domains = self.sudo()._mail_get_alias_domains(
             default_company=self.env.company
         )
+        # The author of each sender, found once, as the composer finds it.
+        Thread = self.env["mail.thread"].with_context(active_test=False)
         authors = {}
         for values in rendered.values():
             email_from = values.get("email_from") or self.env.user.email_formatted
             values["email_from"] = email_from
             if email_from not in authors:
-                author_id, _email = self._message_compute_author(None, email_from)
+                author_id, _email = Thread._message_compute_author(None, email_from)
                 authors[email_from] = author_id or self.env.user.partner_id.id
         reply_to = self._notify_get_reply_to_batch(
             defaults={rid: values["email_from"] for rid, values in rendered.items()},

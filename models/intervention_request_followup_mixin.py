@@ -29,7 +29,8 @@ TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
 TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
 TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
-# What a posted template renders (as Odoo's composer renders it).
+# What a posted template renders (as Odoo's composer renders it); the
+# recipients last, rendered only for the requests given none.
 RENDERED_FIELDS = [
     "subject",
     "body_html",
@@ -559,15 +560,19 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         ``message_post_with_source`` opens a composer per record); the
         e-mails of several messages go through the mail queue, as Odoo's
         composer does in batch, and the queue is triggered at once.
-        ``partner_ids`` ({request id: partner ids}) are notified on top of
-        the template's recipients. Returns the messages."""
+        ``partner_ids`` ({request id: partner ids}) are notified; a request
+        without any gets the template's recipients, as with the composer.
+        Returns the messages."""
         messages = self.env["mail.message"]
         if not template or not self:
             return messages
+        # As the composer: the given partners, else the template's recipients.
+        extra = partner_ids or {}
+        fields_to_render = RENDERED_FIELDS
+        if all(extra.get(request_id) for request_id in self.ids):
+            fields_to_render = RENDERED_FIELDS[:3]
         rendered = template._generate_template(
-            self.ids,
-            RENDERED_FIELDS,
-            find_or_create_partners=True,
+            self.ids, fields_to_render, find_or_create_partners=True
         )
         langs = template._render_lang(self.ids)
         companies = self._mail_get_companies(default=self.env.company)
@@ -590,16 +595,13 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
             },
         )
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
-        extra = partner_ids or {}
         # The e-mails' "View" button needs each request's access token: set
         # the missing ones now, written in one flush rather than one per post.
         for request in self.sudo().filtered(lambda r: not r.access_token):
             request.access_token = str(uuid.uuid4())
         for request in self:
             values = rendered[request.id]
-            recipients = set(values.get("partner_ids", ())) | set(
-                extra.get(request.id, ())
-            )
+            recipients = extra.get(request.id) or values.get("partner_ids", ())
             messages |= request.message_post(
                 body=values.get("body_html") or "",
                 subject=values.get("subject"),

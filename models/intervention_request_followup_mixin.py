@@ -30,7 +30,7 @@ TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
 TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
 # What a posted template renders (as Odoo's composer renders it); the
-# recipients last, rendered only for the requests given none.
+# recipients last, rendered only when no partners are given.
 RENDERED_FIELDS = [
     "subject",
     "body_html",
@@ -560,19 +560,17 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         ``message_post_with_source`` opens a composer per record); the
         e-mails of several messages go through the mail queue, as Odoo's
         composer does in batch, and the queue is triggered at once.
-        ``partner_ids`` ({request id: partner ids}) are notified; a request
-        without any gets the template's recipients, as with the composer.
-        Returns the messages."""
+        ``partner_ids`` ({request id: partner ids}), when given, are the
+        recipients, as with ``message_post_with_source(partner_ids=...)``;
+        otherwise the template's. Returns the messages."""
         messages = self.env["mail.message"]
         if not template or not self:
             return messages
-        # As the composer: the given partners, else the template's recipients.
-        extra = partner_ids or {}
-        fields_to_render = RENDERED_FIELDS
-        if all(extra.get(request_id) for request_id in self.ids):
-            fields_to_render = RENDERED_FIELDS[:3]
+        # As the composer given partners: those, else the template's recipients.
         rendered = template._generate_template(
-            self.ids, fields_to_render, find_or_create_partners=True
+            self.ids,
+            RENDERED_FIELDS if partner_ids is None else RENDERED_FIELDS[:3],
+            find_or_create_partners=True,
         )
         langs = template._render_lang(self.ids)
         companies = self._mail_get_companies(default=self.env.company)
@@ -601,7 +599,11 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
             request.access_token = str(uuid.uuid4())
         for request in self:
             values = rendered[request.id]
-            recipients = extra.get(request.id) or values.get("partner_ids", ())
+            recipients = (
+                values.get("partner_ids", ())
+                if partner_ids is None
+                else partner_ids.get(request.id, ())
+            )
             messages |= request.message_post(
                 body=values.get("body_html") or "",
                 subject=values.get("subject"),

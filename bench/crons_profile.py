@@ -24,6 +24,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields, sql_db
+
 from odoo.addons.base.models.ir_cron import IrCron
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
@@ -87,9 +88,7 @@ def make_due():
         " date_reopen_deadline = NULL"
     )
     sample = random.sample(ids, 3 * DUE)
-    reminders, closures, resolved = (
-        sample[i * DUE : (i + 1) * DUE] for i in range(3)
-    )
+    reminders, closures, resolved = (sample[i * DUE : (i + 1) * DUE] for i in range(3))
     cr.execute(
         "UPDATE intervention_request SET state = 'waiting', reminder_count = 0,"
         " state_before_waiting = 'qualified', followup_cycle_start = %s,"

@@ -1,14 +1,17 @@
 """Scheduled actions benchmark (issue "Escalation ladders, client reminders
 and auto-closure").
 
-Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default)
+Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default;
+BENCH_DUE=1000 due rows per action by default, 1 % of the total;
+BENCH_SIZES=10000,100000 the sizes measured, by default a tenth then the
+total)
 
-Creates the requests in two steps (a tenth, then the rest), makes 1 % of the
-final total due for each scheduled action (due dates moved into the past with
-SQL on a random sample, every other request parked in a state where nothing
-is due), runs each action until nothing is due and prints its time and SQL
-queries. The same number of due rows is processed at both sizes: the cost
-follows the due rows, not the total.
+Creates the requests in steps (by default a tenth, then the rest), makes
+BENCH_DUE rows due for each scheduled action (due dates moved into the past
+with SQL on a random sample, every other request parked in a state where
+nothing is due), runs each action until nothing is due and prints its time,
+its SQL queries and the queries per due row. The same number of due rows is
+processed at every size: the cost follows the due rows, not the total.
 """
 
 import os
@@ -29,6 +32,11 @@ from bench_common import (
 )
 
 TOTAL = int(os.environ.get("BENCH_REQUESTS", "100000"))
+DUE = int(os.environ.get("BENCH_DUE", str(max(TOTAL // 100, 1))))
+SIZES = [
+    int(size)
+    for size in os.environ.get("BENCH_SIZES", f"{TOTAL // 10},{TOTAL}").split(",")
+]
 BATCH = 1000
 env = quiet_env(env)  # noqa: F821
 random.seed(7)
@@ -197,45 +205,57 @@ def run_sla_statuses():
 
 
 CRONS = [
-    ("escalation levels (_cron_fire_due)", lambda: run_escalations),
-    ("SLA statuses (_cron_update_statuses)", lambda: run_sla_statuses),
+    ("escalation levels (_cron_fire_due)", "escalations", lambda: run_escalations),
+    ("SLA statuses (_cron_update_statuses)", "targets", lambda: run_sla_statuses),
     (
         "reminders (_cron_send_reminders)",
+        "due",
         lambda: run_followup("_cron_send_reminders", "waiting", "date_next_reminder"),
     ),
     (
         "automatic closures (_cron_auto_close_waiting)",
+        "due",
         lambda: run_followup("_cron_auto_close_waiting", "waiting", "date_auto_close"),
     ),
     (
         "resolved closures (_cron_close_resolved)",
+        "due",
         lambda: run_followup(
             "_cron_close_resolved", "resolved", "date_reopen_deadline"
         ),
     ),
-    ("daily digest (_cron_send_digest)", run_digest_once),
+    ("daily digest (_cron_send_digest)", None, run_digest_once),
 ]
 
 ladder = make_ladder()
 calendars, policy, contracts = setup_contracts(env, ladder)
 cr.commit()
-due = max(TOTAL // 100, 1)
+due = DUE
 print("\n=== Scheduled actions benchmark ===")
 created = env["intervention.request"]
-for size in (TOTAL // 10, TOTAL):
+for size in SIZES:
     more, secs = create(size - len(created))
     created |= more
     escalations, targets = make_due(created, due)
     park_all()
     make_followup_due(created, due)
+    counts = {"escalations": escalations, "targets": targets, "due": due}
     print(
         f"\n{len(created):,} requests ({len(more):,} created in {secs:.0f} s); "
         f"due now: {escalations:,} escalation rows, {targets:,} SLA targets, "
         f"{due:,} reminders, {due:,} closures, {due:,} resolved closures, "
         f"{due:,} awaiting an answer (digest)"
     )
-    for label, make_function in CRONS:
+    for label, rows, make_function in CRONS:
         secs, queries, calls = measure(env, make_function())
-        print(f"  {label}: {secs:.2f} s, {queries:,} queries in {calls} batch(es)")
+        per_row = (
+            f", {queries / counts[rows]:.1f} per due row"
+            if rows and counts[rows]
+            else ""
+        )
+        print(
+            f"  {label}: {secs:.2f} s, {queries:,} queries in {calls} batch(es)"
+            f"{per_row}"
+        )
     print(f"  daily digest search: {digest_plan()}")
     cr.commit()

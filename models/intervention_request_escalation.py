@@ -1,10 +1,11 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 
 from ..tools import business_time
 from .request_lifecycle import DONE_STATES
@@ -182,7 +183,9 @@ class InterventionRequestEscalation(models.Model):
         row locks (``try_lock_for_update``: a second worker skips them), a
         re-check after the lock, and the row marked fired in the savepoint
         that fires it; the unique index (request, level, cycle) backs it up.
-        Each row runs in its own savepoint (``intervention.cron.failure``)."""
+        The batch runs in one savepoint, its notices sent together
+        (``_notify_fired``); when it fails, each row runs in its own
+        savepoint (``intervention.cron.failure``)."""
         now = fields.Datetime.now()
         Failure = self.env["intervention.cron.failure"]
         domain = Domain(self._due_domain(now)) & Failure._blocked_domain(
@@ -197,29 +200,36 @@ class InterventionRequestEscalation(models.Model):
             lambda row: row._process(now),
             now,
             skipped=len(rows - locked),
+            batch_action=lambda batch: batch._process(now),
         )
         remaining = self.search_count(domain) if len(rows) == batch_size else 0
         self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
 
     def _process(self, now):
-        """Fire this due row, postpone it to business hours, or drop it when
-        the target was met meanwhile (in the caller's savepoint)."""
+        """Fire these due rows, postpone them to business hours, or drop them
+        when the target was met meanwhile (in the caller's savepoint): the
+        checks row by row, the notices of the fired rows sent together."""
+        fired = []
+        for row in self:
+            if not row._still_needed():
+                row.state = "cancelled"
+            elif row.level_id.ladder_id.business_hours_only and not (
+                row._in_business_hours(now)
+            ):
+                row._postpone(now)
+            else:
+                fired.append(row._fire(now))
+        self._notify_fired(fired)
+
+    def _postpone(self, now):
+        """Move this row to the next opening of the request's calendar."""
         self.ensure_one()
-        request = self.request_id
-        if not self._still_needed():
-            self.state = "cancelled"
-            return
-        if self.level_id.ladder_id.business_hours_only and not self._in_business_hours(
-            now
-        ):
-            calendar, holidays = request._sla_calendar()
-            self.date_due = business_time.to_naive_utc(
-                calendar._intervention_compute(
-                    now, lambda timeline: timeline.next_opening(now), holidays
-                )
+        calendar, holidays = self.request_id._sla_calendar()
+        self.date_due = business_time.to_naive_utc(
+            calendar._intervention_compute(
+                now, lambda timeline: timeline.next_opening(now), holidays
             )
-            return
-        self._fire(now)
+        )
 
     def _still_needed(self):
         """The request is open and the level's target still not reached."""
@@ -239,44 +249,99 @@ class InterventionRequestEscalation(models.Model):
         return calendar._intervention_is_working(now, holidays)
 
     def _fire(self, now):
-        """Notify the level's recipients by activity and e-mail, log it on the
-        request and mark the row fired (in the caller's transaction)."""
-        level, request = self.level_id, self.request_id
-        users = level._recipients(request)
-        summary = self.env._(
-            "Escalation %(level)s: %(request)s", level=level.name, request=request.name
-        )
-        if level.activity_type_id:
-            for user in users:
-                request.activity_schedule(
-                    activity_type_id=level.activity_type_id.id,
-                    summary=summary,
-                    user_id=user.id,
-                    date_deadline=fields.Date.context_today(self),
+        """Mark this row fired and return it with the users it notifies; they
+        are recorded on it, and its activities, e-mails and note sent, with
+        those of the other rows of the batch (``_notify_fired``, in the
+        caller's transaction)."""
+        self.ensure_one()
+        users = self.level_id._recipients(self.request_id)
+        self.write({"state": "fired", "date_fired": now})
+        return self, users
+
+    @api.model
+    def _notify_fired(self, fired):
+        """Record the recipients of the fired rows ``fired`` ([(row, users)])
+        (one write per group of rows with the same users), notify them by
+        activity and e-mail and log a note on each request, in batch: one
+        insert of all the activities, each template rendered once for all
+        its requests, the notes logged together. A request with two levels
+        due at once gets both, in two rounds (one message per request and
+        round)."""
+        if not fired:
+            return
+        by_users = defaultdict(list)
+        for row, users in fired:
+            by_users[users].append(row.id)
+        for users, row_ids in by_users.items():
+            self.browse(row_ids).write({"recipient_ids": [Command.set(users.ids)]})
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id("intervention.request")
+        activities = []
+        for rows in self._rounds(fired):
+            notes, posts, extra = {}, defaultdict(dict), defaultdict(list)
+            for row, users in rows:
+                level, request = row.level_id, row.request_id
+                summary = self.env._(
+                    "Escalation %(level)s: %(request)s",
+                    level=level.name,
+                    request=request.name,
                 )
-        template = level.mail_template_id
-        if template:
-            request.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_note",
-                partner_ids=users.partner_id.ids,
-            )
-            if level.email_to:
-                template.send_mail(
-                    request.id,
-                    email_values={"email_to": level.email_to, "recipient_ids": []},
+                activities += [
+                    row._activity_values(summary, user, today, model_id)
+                    for user in users
+                    if level.activity_type_id
+                ]
+                template = level.mail_template_id
+                if template:
+                    posts[template][request.id] = users.partner_id.ids
+                    if level.email_to:
+                        extra[template, level.email_to].append(request.id)
+                notes[request.id] = Markup("%s<br/>%s") % (
+                    summary,
+                    self.env._(
+                        "Notified: %(names)s",
+                        names=", ".join(users.mapped("name")) or level.email_to or "-",
+                    ),
                 )
-        request.message_post(
-            body=Markup("%s<br/>%s")
-            % (
-                summary,
-                self.env._(
-                    "Notified: %(names)s",
-                    names=", ".join(users.mapped("name")) or level.email_to or "-",
-                ),
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        self.write(
-            {"state": "fired", "date_fired": now, "recipient_ids": [(6, 0, users.ids)]}
-        )
+            Request = self.env["intervention.request"]
+            for template, partners in posts.items():
+                Request.browse(list(partners))._post_template_batch(
+                    template, "mail.mt_note", partners
+                )
+            for (template, email_to), request_ids in extra.items():
+                template.send_mail_batch(
+                    request_ids,
+                    email_values={"email_to": email_to, "recipient_ids": []},
+                )
+            Request.browse(list(notes))._message_log_batch(notes)
+        if activities and not self.env.context.get("mail_activity_automation_skip"):
+            self.env["mail.activity"].create(activities)
+
+    @api.model
+    def _rounds(self, fired):
+        """``fired`` split so that a request appears once per round."""
+        rounds = []
+        for item in fired:
+            request = item[0].request_id
+            for batch in rounds:
+                if request not in batch:
+                    batch[request] = item
+                    break
+            else:
+                rounds.append({request: item})
+        return [list(batch.values()) for batch in rounds]
+
+    def _activity_values(self, summary, user, today, model_id):
+        """The values of the activity this fired row schedules for ``user``
+        (those of ``mail.activity.mixin.activity_schedule``)."""
+        activity_type = self.level_id.activity_type_id
+        return {
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "automated": True,
+            "note": activity_type.default_note,
+            "date_deadline": today,
+            "res_model_id": model_id,
+            "res_id": self.request_id.id,
+            "user_id": user.id,
+        }

@@ -1,4 +1,5 @@
 import logging
+import uuid
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -28,6 +29,18 @@ TEMPLATE_REMINDER = "intervention_request.mail_template_followup_reminder"
 TEMPLATE_AUTO_CLOSED = "intervention_request.mail_template_followup_auto_closed"
 TEMPLATE_RESOLVED = "intervention_request.mail_template_followup_resolved"
 TEMPLATE_DIGEST = "intervention_request.mail_template_followup_digest"
+# What a posted template renders (as Odoo's composer renders it); the
+# recipients last, rendered only when no partners are given.
+RENDERED_FIELDS = [
+    "subject",
+    "body_html",
+    "email_from",
+    "partner_to",
+    "email_to",
+    "email_cc",
+]
+# Odoo's mail queue, run at once after a batch of posts (hourly otherwise).
+MAIL_QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
 
 
 class InterventionRequestFollowupMixin(models.AbstractModel):
@@ -522,17 +535,96 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
             author_id=self.env.ref("base.partner_root").id,
         )
 
+    def _log_followup_batch(self, bodies):
+        """A note on each request, written by the system, logged for all of
+        them at once: ``bodies`` is {request id: text}. A note notifies nobody,
+        so it is created without the notification pass of ``message_post``."""
+        if self:
+            self._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+
     def _post_followup_template(self, xmlid):
         """Post ``xmlid`` (a mail template) on each request to its requester."""
         template = self.env.ref(xmlid, raise_if_not_found=False)
-        if not template:
-            return
+        self._post_template_batch(
+            template,
+            "mail.mt_comment",
+            {request.id: request.requester_id.ids for request in self},
+        )
+
+    def _post_template_batch(self, template, subtype_xmlid, partner_ids=None):
+        """Post ``template`` on each request, as ``message_post_with_source``
+        does, but rendered for all the requests at once (subject, body,
+        sender and recipients: one pass per field and language, where
+        ``message_post_with_source`` opens a composer per record); the
+        e-mails of several messages go through the mail queue, as Odoo's
+        composer does in batch, and the queue is triggered at once.
+        ``partner_ids`` ({request id: partner ids}), when given, are the
+        recipients, as with ``message_post_with_source(partner_ids=...)``;
+        otherwise the template's. Returns the messages."""
+        messages = self.env["mail.message"]
+        if not template or not self:
+            return messages
+        # As the composer given partners: those, else the template's recipients.
+        rendered = template._generate_template(
+            self.ids,
+            RENDERED_FIELDS if partner_ids is None else RENDERED_FIELDS[:3],
+            find_or_create_partners=True,
+        )
+        langs = template._render_lang(self.ids)
+        companies = self._mail_get_companies(default=self.env.company)
+        alias_domains = self.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        # The author of each sender, found once, as the composer finds it.
+        Thread = self.env["mail.thread"].with_context(active_test=False)
+        authors = {}
+        for values in rendered.values():
+            email_from = values.get("email_from") or self.env.user.email_formatted
+            values["email_from"] = email_from
+            if email_from not in authors:
+                author_id, _email = Thread._message_compute_author(None, email_from)
+                authors[email_from] = author_id or self.env.user.partner_id.id
+        reply_to = self._notify_get_reply_to_batch(
+            defaults={rid: values["email_from"] for rid, values in rendered.items()},
+            author_ids={
+                rid: authors[values["email_from"]] for rid, values in rendered.items()
+            },
+        )
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
+        # The e-mails' "View" button needs each request's access token: set
+        # the missing ones now, written in one flush rather than one per post.
+        for request in self.sudo().filtered(lambda r: not r.access_token):
+            request.access_token = str(uuid.uuid4())
         for request in self:
-            request.message_post_with_source(
-                template,
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=request.requester_id.ids,
+            values = rendered[request.id]
+            recipients = (
+                values.get("partner_ids", ())
+                if partner_ids is None
+                else partner_ids.get(request.id, ())
             )
+            messages |= request.message_post(
+                body=values.get("body_html") or "",
+                subject=values.get("subject"),
+                email_from=values["email_from"],
+                author_id=authors[values["email_from"]],
+                partner_ids=sorted(recipients),
+                message_type="notification",
+                subtype_id=subtype_id,
+                reply_to=reply_to[request.id],
+                record_alias_domain_id=alias_domains[request.id].id,
+                record_company_id=companies[request.id].id,
+                email_add_signature=False,
+                email_layout_xmlid=template.email_layout_xmlid,
+                mail_auto_delete=template.auto_delete,
+                force_email_lang=langs[request.id],
+                force_send=len(self) == 1,
+            )
+        queue = self.env.ref(MAIL_QUEUE_CRON, raise_if_not_found=False)
+        if len(self) > 1 and queue:
+            queue.sudo()._trigger()  # the queue sends them now, not within the hour
+        return messages
 
     # ------------------------------------------------------------------
     # Scheduled actions
@@ -591,7 +683,10 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         1. due rows only, through the partial index on ``date_field``;
         2. lock them, skipping the rows another worker holds (its job);
         3. re-read and re-check them: another worker may have done them;
-        4. act and mark (the method moves ``date_field`` on) in one savepoint
+        4. act and mark (the method moves ``date_field`` on) for the whole
+           batch in one savepoint: one write per group of equal values,
+           templates rendered for all the requests at once, notes logged in
+           one insert, one flush; when the batch fails, again one savepoint
            per request (``intervention.cron.failure._run_each``), in the
            transaction ``_commit_progress`` commits. A request that fails is
            rolled back alone, logged, and retried later; the others proceed.
@@ -608,6 +703,7 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
             lambda request: getattr(request, method)(now),
             now,
             skipped=len(candidates - locked),
+            batch_action=lambda requests: getattr(requests, method)(now),
         )
         remaining = 0
         if len(candidates) == batch_size:
@@ -617,28 +713,30 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         return done
 
     def _send_followup_reminder(self, now):
-        """Mark then send the next reminder: the count moves the next reminder
-        date on (after the third: the automatic closure date)."""
-        self.ensure_one()
-        self.write(
-            {"reminder_count": self.reminder_count + 1, "date_last_reminder": now}
-        )
+        """Mark then send the next reminder of each request: the count moves
+        the next reminder date on (after the third: the automatic closure
+        date). One write per reminder number, the reminders rendered and
+        posted together."""
+        for count, requests in self.grouped("reminder_count").items():
+            requests.write({"reminder_count": count + 1, "date_last_reminder": now})
         self._post_followup_template(TEMPLATE_REMINDER)
 
     def _auto_close_unanswered(self, now):
-        self.ensure_one()
         self.action_close()
         self._post_followup_template(TEMPLATE_AUTO_CLOSED)
 
     def _close_for_good(self, now):
-        self.ensure_one()
-        deadline = self.date_reopen_deadline
+        deadlines = {request.id: request.date_reopen_deadline for request in self}
         self.action_close()
-        self._log_followup(
-            self.env._(
-                "The reopen window closed on %(date)s: the request is closed for good.",
-                date=format_datetime(self.env, deadline),
-            )
+        self._log_followup_batch(
+            {
+                request_id: self.env._(
+                    "The reopen window closed on %(date)s: the request is closed "
+                    "for good.",
+                    date=format_datetime(self.env, deadline),
+                )
+                for request_id, deadline in deadlines.items()
+            }
         )
 
     # ------------------------------------------------------------------

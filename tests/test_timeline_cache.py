@@ -166,9 +166,7 @@ class TestTimelineCache(InterventionCommon):
             [("date_from", "=", datetime(2026, 3, 17, 11, 0))]
         )
         self.assertEqual(len(change), 1, "the edit queues the period it closes")
-        selected = self.env["intervention.request"].search(
-            change._affected_domain()
-        )
+        selected = self.env["intervention.request"].search(change._affected_domain())
         self.assertIn(affected, selected)
         self.assertNotIn(later, selected)
 

@@ -78,33 +78,6 @@ class TestRating(InterventionPortalCommon):
         )
         self.assertIn("Vous pouvez évaluer cette demande jusqu", message.body)
 
-    def test_new_request_unrated_with_its_creation_line(self):
-        """A request just created has no rating, and its chatter opens with
-        its creation line, in the language of the person creating it."""
-        request = self._create_request()
-        request.invalidate_recordset()
-        self.assertEqual(request.rating_last_value, 0.0)
-        self.assertEqual(request.rating_count, 0)
-        self.assertIn("Intervention Request created", request.message_ids[-1:].body)
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["intervention_request"], ["fr_FR"], overwrite=True
-        )
-        in_french = (
-            self.env["intervention.request"]
-            .with_context(lang="fr_FR")
-            .create(
-                {
-                    "requester_id": self.contact.id,
-                    "contract_id": self.contract.id,
-                    "summary": "Imprimante en panne",
-                    "date_received": datetime(2026, 3, 10, 10, 0),
-                    "channel": "portal",
-                }
-            )
-        )
-        self.assertIn("Demande d'intervention créée", in_french.message_ids[-1:].body)
-
     # ------------------------------------------------------------------
     # Rating from the e-mail's link (Odoo's /rate pages)
     # ------------------------------------------------------------------

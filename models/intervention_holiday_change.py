@@ -55,7 +55,7 @@ class InterventionHolidayChange(models.Model):
         SLA target counted across the period (started before its end, with a
         deadline, an at-risk instant or a reach after its start, or no
         deadline yet), a pending escalation, a follow-up date or an
-        out-of-hours freeze ending after its start. Nothing of a request
+        out-of-hours freeze across the period. Nothing of a request
         whose clocks all ended before the holiday depends on it."""
         self.ensure_one()
         start, end = self.date_from, self.date_to
@@ -69,8 +69,13 @@ class InterventionHolidayChange(models.Model):
             )
         )
         escalations = Domain("state", "=", "pending") & Domain("date_due", ">=", start)
-        freezes = Domain("reason", "=", "out_of_hours") & Domain(
-            "date_end", ">=", start
+        # An out-of-hours freeze runs from the reception to the next
+        # opening: one received after the period or ending before it keeps
+        # its dates.
+        freezes = (
+            Domain("reason", "=", "out_of_hours")
+            & Domain("date_start", "<=", end)
+            & Domain("date_end", ">=", start)
         )
         followup = Domain("state", "=", "waiting") & (
             Domain("date_next_reminder", ">=", start)

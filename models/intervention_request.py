@@ -331,6 +331,12 @@ class InterventionRequest(models.Model):
                 )
         return super().create(vals_list)
 
+    def _creation_message(self):
+        """The chatter's creation line, without reading the model's name
+        from ``ir.model`` (a query for each request created)."""
+        self.ensure_one()
+        return self.env._("Intervention Request created")
+
     @api.model
     def _may_write_history(self):
         """Data loading (demo history, migrations) may backdate the stamped

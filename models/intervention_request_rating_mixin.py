@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
@@ -44,6 +44,15 @@ class InterventionRequestRatingMixin(models.AbstractModel):
     # rating.mixin derives from mail.thread: this concern comes before
     # mail.thread in the request's ``_inherit``, so its fields win.
     _inherit = ["rating.mixin"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A new request has no rating yet: its last rating is 0, given
+        rather than computed by ``rating.mixin`` (a query on the ratings
+        for each request created, a single intake's included)."""
+        for vals in vals_list:
+            vals.setdefault("rating_last_value", 0.0)
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Rating configuration (rating.mixin hooks)

@@ -147,6 +147,29 @@ class TestTimelineCache(InterventionCommon):
         # Applied: nothing left queued.
         self.assertFalse(self.env["intervention.holiday.change"].search_count([]))
 
+    def test_holiday_selects_only_requests_whose_clocks_cross_it(self):
+        """A request received out of hours after the holiday (its hold
+        starts after it) is not even looked at; one counting across it is."""
+        with freeze_time(NEXT_WEEK):
+            affected = self._create_request(date_received=NEXT_WEEK)
+        # Wednesday 18 March 20:00 Paris: held until Thursday 9:00.
+        evening = datetime(2026, 3, 18, 19, 0)
+        with freeze_time(evening):
+            later = self._create_request(date_received=evening)
+        self.assertEqual(
+            later.freeze_ids.mapped("reason"),
+            ["out_of_hours"],
+            "received out of hours, the request is held until the opening",
+        )
+        self._close(datetime(2026, 3, 17, 11, 0), datetime(2026, 3, 17, 12, 0))
+        change = self.env["intervention.holiday.change"].search(
+            [("date_from", "=", datetime(2026, 3, 17, 11, 0))]
+        )
+        self.assertEqual(len(change), 1, "the edit queues the period it closes")
+        selected = self.env["intervention.request"].search(change._affected_domain())
+        self.assertIn(affected, selected)
+        self.assertNotIn(later, selected)
+
     def test_holiday_removed_brings_deadlines_back(self):
         closure = self._close(
             datetime(2026, 3, 17, 11, 0), datetime(2026, 3, 17, 12, 0)

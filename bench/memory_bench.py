@@ -24,7 +24,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from odoo import sql_db
 from odoo.tools import config
@@ -197,7 +197,9 @@ def parent():
         f"\n=== Memory of a batch creation: {TOTAL:,} records in one create() ===\n"
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    results = {side: run_side(side) for side in (("ours", "peer") if peer else ("ours",))}
+    results = {
+        side: run_side(side) for side in (("ours", "peer") if peer else ("ours",))
+    }
     for side, figures in results.items():
         print(
             f"{side}: {TOTAL:,} in {figures['secs']:.1f} s, "
@@ -209,7 +211,9 @@ def parent():
         )
     if peer:
         ours, theirs = results["ours"], results["peer"]
-        ratio = (ours["peak"] - ours["before"]) / max(1, theirs["peak"] - theirs["before"])
+        ratio = (ours["peak"] - ours["before"]) / max(
+            1, theirs["peak"] - theirs["before"]
+        )
         print(
             f"growth ratio (ours/peer, peak): {ratio:.2f}; load average "
             f"{os.getloadavg()[0]:.1f}"

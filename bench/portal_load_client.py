@@ -104,7 +104,8 @@ def measure(clients, paths):
         start = time.perf_counter()
         stop = start + stop_at if stop_at else None
         threads = [
-            threading.Thread(target=run, args=(i, c, stop)) for i, c in enumerate(clients)
+            threading.Thread(target=run, args=(i, c, stop))
+            for i, c in enumerate(clients)
         ]
         for thread in threads:
             thread.start()

@@ -205,7 +205,8 @@ def parent():
             f"{side}: {TOTAL:,} in {figures['secs']:.1f} s, "
             f"{figures['queries'] / TOTAL:.2f} queries/record; resident "
             f"{figures['before'] / 1024:.0f} MB before, peak "
-            f"{figures['peak'] / 1024:.0f} MB (+{(figures['peak'] - figures['before']) / 1024:.0f} MB), "
+            f"{figures['peak'] / 1024:.0f} MB "
+            f"(+{(figures['peak'] - figures['before']) / 1024:.0f} MB), "
             f"{figures['after'] / 1024:.0f} MB kept after "
             f"(+{(figures['after'] - figures['before']) / 1024:.0f} MB)"
         )

@@ -165,7 +165,8 @@ def main():
                     f"round {round_index + 1} {kind:4} {side}: {rate:6.1f} pages/s, "
                     f"p50 {percentile(latencies, 0.5) * 1000:5.0f} ms, "
                     f"p95 {percentile(latencies, 0.95) * 1000:5.0f} ms, "
-                    f"{len(latencies)} pages, {errors} not 200 (load average {load:.1f})"
+                    f"{len(latencies)} pages, {errors} not 200 "
+                    f"(load average {load:.1f})"
                 )
                 if errors:
                     sys.exit(f"{errors} {side} {kind} pages did not answer 200.")

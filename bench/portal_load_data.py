@@ -5,7 +5,7 @@
 One portal user (password ``bench``) whose company has ``BENCH_REQUESTS``
 requests on one contract (Mon-Fri 9-18 with the French holidays, the bench
 SLA policy, one site and one asset), spread over the last 190 days and
-500 of them moved through the lifecycle as a desk would (a fifth left
+100 of them moved through the lifecycle as a desk would (a fifth left
 new, a fifth received, taken in charge, resolved, closed), and as many peer
 tickets (OCA ``helpdesk_mgmt``) of the same partner, on a team with SLA.
 Writes the ids the load generator opens to ``BENCH_IDS_FILE`` (JSON)."""
@@ -21,7 +21,7 @@ from bench_common import quiet_env, request_values, setup_contracts, timed_creat
 
 COUNT = int(os.environ.get("BENCH_REQUESTS", "5000"))
 PAGES = 50  # request pages opened in turn by the load generator
-MOVED = 500  # requests moved through the lifecycle
+MOVED = 100  # requests moved through the lifecycle
 random.seed(19)
 env = quiet_env(env)
 

@@ -7,6 +7,7 @@
 # from the package registry, into $IR_HOME/bench_peer, once), in the same
 # database: the scripts that know it print its figures side by side.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/peer.sh"
 SCRIPT="${1:?usage: bench/run.sh SCRIPT.py}"
 [ -f "$REPO_DIR/bench/$SCRIPT" ] || die "No bench/$SCRIPT."
 prepare_all >/dev/null
@@ -16,13 +17,7 @@ trap cleanup EXIT
 MODULES="$ADDON_NAME"
 ADDONS_PATH="$ODOO_SRC/addons,$ADDONS_LINK_DIR"
 if [ -n "${BENCH_PEER:-}" ]; then
-    PEER_DIR="$IR_HOME/bench_peer"
-    if [ ! -d "$PEER_DIR/odoo/addons/helpdesk_mgmt_sla" ]; then
-        say "Installing the peer (OCA helpdesk_mgmt_sla 19.0) into $PEER_DIR"
-        "$VENV/bin/pip" install --quiet --no-deps --target "$PEER_DIR" \
-            "odoo-addon-helpdesk-mgmt==19.0.*" "odoo-addon-helpdesk-mgmt-sla==19.0.*" ||
-            die "pip could not install the peer."
-    fi
+    ensure_peer
     MODULES="$MODULES,helpdesk_mgmt_sla"
     ADDONS_PATH="$ADDONS_PATH,$PEER_DIR/odoo/addons"
 fi

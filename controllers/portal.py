@@ -24,6 +24,17 @@ FORM_FIELDS = (
     "email",
     "single_malfunction",
 )
+# What a row of the list shows: read in one query for the page's rows,
+# rather than every prefetchable column of the request (texts, HTML).
+LIST_FIELDS = (
+    "name",
+    "summary",
+    "site_id",
+    "severity",
+    "date_received",
+    "sla_next_deadline",
+    "state",
+)
 STATE_FILTERS = {
     "open": ("new", "received", "qualified", "in_progress", "onsite", "workaround"),
     "waiting": ("waiting",),
@@ -123,7 +134,7 @@ class InterventionPortal(CustomerPortal):
         )
         if severity in severities:
             domain &= Domain("severity", "=", severity)
-        sites = Request._portal_form_choices()["sites"]
+        sites = Request._portal_sites()
         site_record = Request._portal_pick(site if site != "all" else 0, sites)
         if site_record:
             domain &= Domain("site_id", "=", site_record.id)
@@ -149,9 +160,14 @@ class InterventionPortal(CustomerPortal):
             offset=pager["offset"],
         )
         request.session["my_interventions_history"] = interventions.ids[:100]
+        # Searched as the user (record rules), read as superuser: the rows
+        # are the user's own, and sudo reads skip the rule checks again.
+        interventions = interventions.sudo()
+        interventions.fetch(LIST_FIELDS)
+        interventions.site_id.fetch(["name"])
         values = self._prepare_portal_layout_values()
         values.update(
-            interventions=interventions.sudo(),
+            interventions=interventions,
             page_name="intervention",
             default_url="/my/interventions",
             pager=pager,
@@ -213,8 +229,7 @@ class InterventionPortal(CustomerPortal):
         intervention = self._intervention_check(request_id, access_token)
         if intervention is None:
             raise request.not_found()
-        for attachment in intervention.message_ids.attachment_ids:
-            attachment.generate_access_token()
+        intervention._portal_message_attachments().generate_access_token()
         return self._intervention_page(intervention, access_token, **kw)
 
     @http.route(

@@ -24,6 +24,9 @@ from .request_lifecycle import (
 )
 
 # Fields the completeness check (B2) reads.
+# A batch creation of more requests than this is created this many at a
+# time (``_create_in_slices``).
+CREATE_SLICE = 1000
 COMPLETENESS_FIELDS = (
     "partner_id",
     "contract_id",
@@ -314,6 +317,8 @@ class InterventionRequest(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if len(vals_list) > CREATE_SLICE:
+            return self._create_in_slices(vals_list)
         self._assign_references(vals_list)
         for vals in vals_list:
             self._check_input_values(vals)
@@ -336,6 +341,22 @@ class InterventionRequest(models.Model):
         from ``ir.model`` (a query for each request created)."""
         self.ensure_one()
         return self.env._("Intervention Request created")
+
+    @api.model
+    def _create_in_slices(self, vals_list):
+        """A batch creation (import, external API) of many requests,
+        ``CREATE_SLICE`` at a time: each slice is created, its deadlines and
+        escalations computed, written (flush) and dropped from the cache
+        before the next, so that the memory the batch takes follows the
+        slice, not the batch. The requests are those one ``create`` gives;
+        reading them again costs one query per field group, as after any
+        cache invalidation."""
+        ids = []
+        for offset in range(0, len(vals_list), CREATE_SLICE):
+            ids += self.create(vals_list[offset : offset + CREATE_SLICE]).ids
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return self.browse(ids)
 
     @api.model
     def _may_write_history(self):

@@ -90,9 +90,7 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             .search([("partner_id", "=", client.id), ("state", "=", "active")])
             .filtered(lambda c: c._is_in_force(now))
         )
-        sites = client | self.env["res.partner"].sudo().search(
-            [("id", "child_of", client.id), ("type", "!=", "contact")]
-        )
+        sites = self._portal_sites()
         equipment = (
             self.env["intervention.equipment"]
             .sudo()
@@ -105,6 +103,15 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             "kinds": self._fields["kind"]._description_selection(self.env),
             "severities": self._fields["severity"]._description_selection(self.env),
         }
+
+    @api.model
+    def _portal_sites(self):
+        """The client's addresses: its company and the company's non-contact
+        children (the list's site filter and the creation form)."""
+        client = self._portal_client()
+        return client | self.env["res.partner"].sudo().search(
+            [("id", "child_of", client.id), ("type", "!=", "contact")]
+        )
 
     @api.model
     def _portal_validate_form(self, form):
@@ -435,6 +442,24 @@ class InterventionRequestPortalMixin(models.AbstractModel):
                 events.append((freeze.date_end, self.env._("Hold ended")))
         return sorted(
             (event for event in events if event[0]), key=lambda event: event[0]
+        )
+
+    def _portal_message_attachments(self):
+        """The attachments of the request's messages (the page links them
+        with an access token), found from the messages that have any rather
+        than by reading the whole conversation."""
+        self.ensure_one()
+        return (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("attachment_ids", "!=", False),
+                ]
+            )
+            .attachment_ids
         )
 
     def _portal_time_spent(self):

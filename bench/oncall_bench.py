@@ -59,7 +59,8 @@ def timed(function):
 
 def report(label, rows, secs, queries, unit="row"):
     per = f"{queries / rows:.1f} queries/{unit}" if rows else "-"
-    print(f"  {label}: {rows:,} {unit}s, {secs:.2f} s, {queries:,} queries ({per})")
+    units = unit[:-1] + "ies" if unit.endswith("y") else unit + "s"
+    print(f"  {label}: {rows:,} {units}, {secs:.2f} s, {queries:,} queries ({per})")
 
 
 # ----------------------------------------------------------------------

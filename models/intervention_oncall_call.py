@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -435,45 +437,137 @@ class InterventionOncallCall(models.Model):
     # Escalation (D3)
     # ------------------------------------------------------------------
     def _escalate(self, level, reason):
-        """Hand the call to the on-call manager or the general management:
-        activity and message to them, the call now waits for their answer."""
-        self.ensure_one()
+        """Hand the calls to the on-call manager or the general management:
+        the calls now wait for their answer; each call gets an activity for
+        that person and a note in its chatter, and the person is notified
+        (e-mail or inbox, as they chose): by a message on the call, or by one
+        message listing the calls when several go to them at once.
+
+        Batched for the scheduled action (a queries count that does not grow
+        with the calls): one search of the managers on duty for all the
+        agencies, one write per person, the activities created at once
+        (their own "assigned" e-mail left out: the message above is the
+        e-mail) and the notes logged at once."""
+        if not self:
+            return
         now = fields.Datetime.now()
-        if level == "manager":
-            shift = self.agency_id._shift_at("2", now)
-            user = shift.user_id
-            next_escalation = now + timedelta(minutes=self.agency_id.escalation_delay)
-        else:
-            shift = self.env["intervention.oncall.shift"]
-            user = self.company_id.intervention_oncall_direction_id
-            next_escalation = False
-        self.write(
-            {
-                "escalation_level": level,
-                "callee_id": user.id or self.callee_id.id,
-                "callee_shift_id": shift.id,
-                "date_next_escalation": next_escalation,
-            }
-        )
         label = dict(self._fields["escalation_level"]._description_selection(self.env))[
             level
         ]
-        body = self.env._(
-            "Escalated to %(level)s (%(user)s): %(reason)s",
-            level=label,
-            user=user.name or self.env._("nobody on duty"),
-            reason=reason,
-        )
-        if user:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=user.id,
-                summary=self.env._(
-                    "After-hours call %(call)s unanswered", call=self.name
-                ),
-                note=body,
+        targets = self._escalation_targets(level, now)
+        groups = {}
+        for call in self:
+            user, shift, next_escalation = targets[call]
+            key = (user or call.callee_id, shift, next_escalation)
+            groups.setdefault(key, []).append(call.id)
+        for (callee, shift, next_escalation), ids in groups.items():
+            self.browse(ids).write(
+                {
+                    "escalation_level": level,
+                    "callee_id": callee.id,
+                    "callee_shift_id": shift.id,
+                    "date_next_escalation": next_escalation,
+                }
             )
-        self.message_post(body=body, partner_ids=user.partner_id.ids)
+        bodies = {}
+        for call in self:
+            user = targets[call][0]
+            bodies[call.id] = self.env._(
+                "Escalated to %(level)s (%(user)s): %(reason)s",
+                level=label,
+                user=user.name or self.env._("nobody on duty"),
+                reason=reason,
+            )
+        self._escalation_activities(targets, bodies)
+        self._escalation_notify(targets, bodies)
+
+    def _escalation_targets(self, level, now):
+        """``{call: (user, shift, next escalation)}``: the regional manager on
+        duty now in the call's agency (one search for all the agencies), or
+        the company's general management, which ends the escalation."""
+        if level != "manager":
+            return {
+                call: (
+                    call.company_id.intervention_oncall_direction_id,
+                    self.env["intervention.oncall.shift"],
+                    False,
+                )
+                for call in self
+            }
+        shifts = self.env["intervention.oncall.shift"].search(
+            [
+                ("agency_id", "in", self.agency_id.ids),
+                ("level", "=", "2"),
+                ("date_start", "<=", now),
+                ("date_end", ">", now),
+            ]
+        )
+        shift_of = {}
+        for shift in shifts:
+            shift_of.setdefault(shift.agency_id, shift)
+        empty = self.env["intervention.oncall.shift"]
+        return {
+            call: (
+                shift_of.get(call.agency_id, empty).user_id,
+                shift_of.get(call.agency_id, empty),
+                now + timedelta(minutes=call.agency_id.escalation_delay),
+            )
+            for call in self
+        }
+
+    def _escalation_activities(self, targets, bodies):
+        """One to-do activity per call for the person it now waits for."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model = self.env["ir.model"]._get_id(self._name)
+        values = [
+            {
+                "activity_type_id": todo.id if todo else False,
+                "summary": self.env._(
+                    "After-hours call %(call)s unanswered", call=call.name
+                ),
+                "note": bodies[call.id],
+                "automated": True,
+                "date_deadline": fields.Date.context_today(self),
+                "res_model_id": model,
+                "res_id": call.id,
+                "user_id": targets[call][0].id,
+            }
+            for call in self
+            if targets[call][0]
+        ]
+        if values:
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(values)
+
+    def _escalation_notify(self, targets, bodies):
+        """Tell each person: a message on the call when one call goes to
+        them, else the notes logged on the calls and one message listing
+        them. Calls with nobody to tell get the note only."""
+        by_user = {}
+        for call in self:
+            by_user.setdefault(targets[call][0], self.browse())
+            by_user[targets[call][0]] |= call
+        for user, calls in by_user.items():
+            if user and len(calls) == 1:
+                calls.message_post(
+                    body=bodies[calls.id], partner_ids=user.partner_id.ids
+                )
+                continue
+            calls._message_log_batch(
+                bodies={call.id: bodies[call.id] for call in calls}
+            )
+            if user:
+                self.browse().message_notify(
+                    partner_ids=user.partner_id.ids,
+                    subject=self.env._(
+                        "%(count)s after-hours calls unanswered", count=len(calls)
+                    ),
+                    body=Markup("<br/>").join(
+                        Markup("%s: %s") % (call.name, bodies[call.id])
+                        for call in calls
+                    ),
+                )
 
     @api.model
     def _cron_escalate_unanswered(self, batch_size=100):
@@ -484,7 +578,9 @@ class InterventionOncallCall(models.Model):
         of open calls), row locks skipping what another worker holds, a
         re-check after the lock; escalating moves ``date_next_escalation``
         on (or clears it) in the same savepoint, so a call is not escalated
-        twice for one delay. One savepoint per call."""
+        twice for one delay. The batch is escalated at once in one savepoint
+        (``_escalate`` is batched); when that fails, one savepoint per call
+        finds and sets aside the bad one."""
         now = fields.Datetime.now()
         Failure = self.env["intervention.cron.failure"]
         domain = (
@@ -501,18 +597,19 @@ class InterventionOncallCall(models.Model):
             lambda call: call._escalate_unanswered(),
             now,
             skipped=len(calls - locked),
+            batch_action=lambda batch: batch._escalate_unanswered(),
         )
         remaining = self.search_count(domain) if len(calls) == batch_size else 0
         self.env["ir.cron"]._commit_progress(len(done), remaining=remaining)
 
     def _escalate_unanswered(self):
-        self.ensure_one()
-        if self.escalation_level == "none":
-            self._escalate(
-                "manager", self.env._("the technician on duty did not answer.")
-            )
-        else:
-            self._escalate("general", self.env._("the on-call manager did not answer."))
+        """One level up for each call: technician -> on-call manager ->
+        general management."""
+        first = self.filtered(lambda call: call.escalation_level == "none")
+        first._escalate("manager", self.env._("the technician on duty did not answer."))
+        (self - first)._escalate(
+            "general", self.env._("the on-call manager did not answer.")
+        )
 
     # ------------------------------------------------------------------
     # Buttons

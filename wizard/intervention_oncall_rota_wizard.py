@@ -108,7 +108,7 @@ class InterventionOncallRotaWizard(models.TransientModel):
                 ("date_end", ">", start),
             ]
         )
-        tails = []
+        tails, inside = [], Shift
         for shift in overlapping:
             if shift.date_start < start:
                 if shift.date_end > stop:
@@ -121,7 +121,10 @@ class InterventionOncallRotaWizard(models.TransientModel):
             elif shift.date_end > stop:
                 shift.date_start = stop
             else:
-                shift.unlink()
+                inside |= shift
+        # One DELETE for the shifts inside (a year of them when a rota is
+        # generated again), not one per shift.
+        inside.unlink()
         return Shift.create(tails) if tails else Shift
 
     def action_generate(self):

@@ -48,3 +48,4 @@ from . import test_oncall_gap_grouping
 from . import test_technician_day
 from . import test_demo_invoice_tax
 from . import test_timeline_cache
+from . import test_timesheet

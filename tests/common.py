@@ -67,6 +67,10 @@ class InterventionCommon(BaseCommon):
             groups="intervention_request.group_intervention_user",
             name="Field Technician",
         )
+        # Time is logged in the timesheets, by employees at their cost.
+        for user in (cls.env.user, cls.user, cls.manager):
+            cls._create_employee(user)
+        cls.technician_employee = cls._create_employee(cls.technician, 40.0)
 
     # ------------------------------------------------------------------
     # Factories
@@ -90,6 +94,18 @@ class InterventionCommon(BaseCommon):
         ]
         return cls.env["resource.calendar"].create(
             {"name": name, "tz": tz, "attendance_ids": attendances}
+        )
+
+    @classmethod
+    def _create_employee(cls, user, hourly_cost=0.0):
+        """The employee of ``user`` in the company, who logs time (H3)."""
+        return cls.env["hr.employee"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "company_id": cls.company.id,
+                "hourly_cost": hourly_cost,
+            }
         )
 
     @classmethod

@@ -90,12 +90,16 @@ class InterventionTimeEntry(models.Model):
         precompute=True,
         help="On-call by default for a request received through the on-call service.",
     )
-    description = fields.Char(related="timesheet_id.name", readonly=False)
+    description = fields.Char(
+        related="timesheet_id.name", readonly=False, string="Work Description"
+    )
     product_id = fields.Many2one(
         compute="_compute_product_id", store=True, readonly=False, precompute=True
     )
-    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    quantity = fields.Float(compute="_compute_quantity", store=True)
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Billing Unit")
+    quantity = fields.Float(
+        compute="_compute_quantity", store=True, string="Billed Quantity"
+    )
     billable = fields.Boolean(
         compute="_compute_billable",
         store=True,

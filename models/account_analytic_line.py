@@ -31,7 +31,6 @@ class AccountAnalyticLine(models.Model):
 
     intervention_request_id = fields.Many2one(
         "intervention.request",
-        string="Intervention Request",
         index="btree_not_null",
         domain="[('state', 'not in', ('new', 'cancelled')), "
         "('company_id', '=', company_id)]",

@@ -74,6 +74,9 @@ _r, seconds, queries = timed(
     lambda: [r._add_billable_cause("abnormal_use", "Bench misuse") for r in abuse]
 )
 print(f"declared {len(abuse):,} abnormal-use causes in {seconds:.2f} s ({queries} q.)")
+# Time is logged in the timesheets (hr_timesheet), by an employee.
+if not env.user.employee_ids:
+    env["hr.employee"].create({"name": "Bench technician", "user_id": env.user.id})
 entry_values = [
     {
         "request_id": request.id,
@@ -99,6 +102,12 @@ print(
     f"invoiced {len(requests):,} requests into {len(invoices)} draft invoices and "
     f"{len(lines):,} lines in {seconds:.2f} s ({queries} queries)"
 )
+for invoice in invoices.sorted(lambda move: move.partner_id.name):
+    print(
+        f"  {invoice.partner_id.name}: {len(invoice.invoice_line_ids)} lines, "
+        f"untaxed {invoice.amount_untaxed:,.2f} {invoice.currency_id.name}"
+    )
+print(f"  total untaxed: {sum(invoices.mapped('amount_untaxed')):,.2f}")
 t0 = time.perf_counter()
 try:
     requests._create_invoices(journal)

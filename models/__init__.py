@@ -27,6 +27,7 @@ from . import intervention_contract_billing
 from . import intervention_billable_mixin
 from . import intervention_request_charge
 from . import intervention_time_entry
+from . import account_analytic_line
 from . import account_move
 from . import account_move_line
 from . import intervention_team

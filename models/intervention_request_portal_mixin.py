@@ -464,13 +464,16 @@ class InterventionRequestPortalMixin(models.AbstractModel):
 
     def _portal_time_spent(self):
         """{request id: hours spent} for the export (G4): the duration of the
-        requests' time entries (H3), in one grouped query."""
+        requests' time entries (H3), their timesheet lines, in one grouped
+        query."""
         hours = dict.fromkeys(self.ids, 0.0)
         groups = (
-            self.env["intervention.time.entry"]
+            self.env["account.analytic.line"]
             .sudo()
             ._read_group(
-                [("request_id", "in", self.ids)], ["request_id"], ["duration:sum"]
+                [("intervention_request_id", "in", self.ids)],
+                ["intervention_request_id"],
+                ["unit_amount:sum"],
             )
         )
         for request, duration in groups:

@@ -96,7 +96,7 @@ class InterventionRequestReportMixin(models.AbstractModel):
             {
                 "date": entry.date,
                 "user": entry.user_id.name,
-                "description": entry.description
+                "description": entry._get_description()
                 or dict(entry._fields["kind"]._description_selection(self.env)).get(
                     entry.kind
                 ),

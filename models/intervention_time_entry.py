@@ -19,10 +19,20 @@ class InterventionTimeEntry(models.Model):
     product and the contract's rates. Billable when the request has a cause
     that bills the time spent (out of contract, abnormal use...). Invoiced
     and locked once invoiced as every billable item
-    (``intervention.billable.mixin``)."""
+    (``intervention.billable.mixin``).
+
+    Each entry is an Odoo timesheet line (``account.analytic.line`` of
+    ``hr_timesheet``) by delegation: the technician (``user_id``, with the
+    employee), the date, the duration (``unit_amount``), the description
+    (``name``), the project and the employee's cost live on the timesheet
+    line, so that the time is logged once and shows in the Timesheets app.
+    The entry adds the request and its pricing (kind, period, service, price,
+    billable, invoiced quantities). A line logged in the Timesheets app on a
+    request gets its entry too (``account.analytic.line.create``)."""
 
     _name = "intervention.time.entry"
     _inherit = ["intervention.billable.mixin"]
+    _inherits = {"account.analytic.line": "timesheet_id"}
     _description = "Intervention Time Entry"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -44,16 +54,28 @@ class InterventionTimeEntry(models.Model):
     )
     _billable_depends = ("billable",)
 
-    contract_id = fields.Many2one(related="request_id.contract_id")
-    user_id = fields.Many2one(
-        "res.users",
-        string="Technician",
+    timesheet_id = fields.Many2one(
+        "account.analytic.line",
+        string="Timesheet Line",
         required=True,
-        default=lambda self: self.env.user,
+        ondelete="cascade",
         index=True,
+        readonly=True,
+        copy=False,
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
-    duration = fields.Float(string="Duration (hours)", required=True)
+    contract_id = fields.Many2one(related="request_id.contract_id")
+    duration = fields.Float(
+        related="timesheet_id.unit_amount",
+        readonly=False,
+        string="Duration (hours)",
+    )
+    cost = fields.Monetary(
+        related="timesheet_id.amount",
+        string="Cost",
+        help="The technician's cost on the timesheet line: the duration times "
+        "the employee's hourly cost, negative as every cost in analytic "
+        "accounting.",
+    )
     kind = fields.Selection(
         [("remote", "Remote"), ("onsite", "On site"), ("travel", "Travel")],
         required=True,
@@ -68,12 +90,16 @@ class InterventionTimeEntry(models.Model):
         precompute=True,
         help="On-call by default for a request received through the on-call service.",
     )
-    description = fields.Char()
+    description = fields.Char(
+        related="timesheet_id.name", readonly=False, string="Work Description"
+    )
     product_id = fields.Many2one(
         compute="_compute_product_id", store=True, readonly=False, precompute=True
     )
-    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    quantity = fields.Float(compute="_compute_quantity", store=True)
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Billing Unit")
+    quantity = fields.Float(
+        compute="_compute_quantity", store=True, string="Billed Quantity"
+    )
     billable = fields.Boolean(
         compute="_compute_billable",
         store=True,
@@ -83,8 +109,8 @@ class InterventionTimeEntry(models.Model):
     )
     invoice_line_ids = invoice_lines_field("intervention_time_entry_id")
 
-    _duration_positive = models.Constraint(
-        "CHECK(duration > 0)", "A time entry lasts more than zero hours."
+    _timesheet_unique = models.Constraint(
+        "UNIQUE(timesheet_id)", "A timesheet line is one time entry at most."
     )
 
     @api.depends("request_id.channel")
@@ -164,7 +190,7 @@ class InterventionTimeEntry(models.Model):
                 self.env._("The unit price of a time entry cannot be negative.")
             )
 
-    @api.constrains("request_id", "user_id")
+    @api.constrains("request_id", "timesheet_id")
     def _check_request_open(self):
         for entry in self:
             if entry.request_id.state == "new":
@@ -174,6 +200,112 @@ class InterventionTimeEntry(models.Model):
                         request=entry.request_id.name,
                     )
                 )
+
+    @api.constrains("request_id", "timesheet_id")
+    def _check_timesheet_company(self):
+        for entry in self:
+            if entry.timesheet_id.company_id != entry.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The time on request %(request)s must be logged in its "
+                        "company, %(company)s.",
+                        request=entry.request_id.name,
+                        company=entry.company_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # The timesheet line
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Create the timesheet lines of the new entries in one batch (the
+        Timesheets app's own lines come with theirs), then the entries."""
+        new_lines = [vals for vals in vals_list if not vals.get("timesheet_id")]
+        if new_lines:
+            for vals in new_lines:
+                self._check_input_values(vals)
+            timesheet_values = [self._pop_timesheet_values(vals) for vals in new_lines]
+            timesheets = (
+                self.env["account.analytic.line"]
+                .with_context(intervention_time_entry_sync=True)
+                .create(timesheet_values)
+            )
+            for vals, timesheet in zip(new_lines, timesheets, strict=True):
+                vals["timesheet_id"] = timesheet.id
+        return super().create(vals_list)
+
+    @api.model
+    def _pop_timesheet_values(self, vals):
+        """Move the values of the timesheet line out of ``vals`` (the fields
+        it delegates, the duration and description under their timesheet
+        names) and complete them: the request, its client, the company's
+        interventions project and the technician's employee."""
+        values = {
+            name: vals.pop(name)
+            for name in list(vals)
+            if name in self._fields and self._fields[name].inherited
+        }
+        if "duration" in vals:
+            values["unit_amount"] = vals.pop("duration")
+        values["name"] = vals.pop("description", False) or values.get("name") or "/"
+        request = self.env["intervention.request"].browse(vals.get("request_id"))
+        values["intervention_request_id"] = request.id
+        values.setdefault("partner_id", request.partner_id.id)
+        company = request.company_id or self.env.company
+        values.setdefault("project_id", company._get_intervention_project().id)
+        if not values.get("employee_id"):
+            user = self.env["res.users"].browse(values.get("user_id") or self.env.uid)
+            values["employee_id"] = self._get_technician_employee(user, company).id
+        return values
+
+    @api.model
+    def _get_technician_employee(self, user, company):
+        """The active employee of ``user`` in ``company``, who carries the
+        time's cost; a clear error when the technician has none."""
+        employee = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                [("user_id", "=", user.id), ("company_id", "=", company.id)], limit=1
+            )
+        )
+        if not employee:
+            raise UserError(
+                self.env._(
+                    "%(technician)s has no employee in %(company)s: create one in "
+                    "the Employees app, linked to this user, before recording "
+                    "time (the time is logged in the timesheets, at the "
+                    "employee's cost).",
+                    technician=user.name,
+                    company=company.name,
+                )
+            )
+        return employee
+
+    def write(self, vals):
+        if "request_id" in vals:
+            vals = {**vals, "intervention_request_id": vals["request_id"]}
+        if vals.get("user_id") and "employee_id" not in vals:
+            # The timesheet line's technician is its employee's user.
+            for company, entries in self.grouped("company_id").items():
+                user = self.env["res.users"].browse(vals["user_id"])
+                employee = self._get_technician_employee(user, company)
+                entries.write({**vals, "employee_id": employee.id})
+            return True
+        return super(
+            InterventionTimeEntry, self.with_context(intervention_time_entry_sync=True)
+        ).write(vals)
+
+    def unlink(self):
+        """Delete the timesheet lines with the entries: the time was logged
+        once. Not when the line itself was taken off the request in the
+        Timesheets app (``intervention_time_entry_sync``): it stays there."""
+        timesheets = self.timesheet_id
+        result = super().unlink()
+        if not self.env.context.get("intervention_time_entry_sync"):
+            timesheets.with_context(intervention_time_entry_sync=True).unlink()
+        return result
 
     @api.depends("request_id.name", "user_id", "date")
     def _compute_display_name(self):
@@ -212,4 +344,11 @@ class InterventionTimeEntry(models.Model):
             date=format_date(self.env, self.date),
             technician=self.user_id.name,
         )
-        return f"{name}\n{self.description}" if self.description else name
+        description = self._get_description()
+        return f"{name}\n{description}" if description else name
+
+    def _get_description(self):
+        """The entry's description; empty for the "/" that timesheets put
+        when nothing was written."""
+        self.ensure_one()
+        return self.description if self.description not in (False, "/") else ""

@@ -103,6 +103,36 @@ class ResCompany(models.Model):
         help="Local date of the last weekly file: it goes once a week.",
     )
 
+    # Time in the timesheets (H3)
+    intervention_project_id = fields.Many2one(
+        "project.project",
+        string="Interventions Project",
+        domain="[('company_id', '=', id), ('allow_timesheets', '=', True)]",
+        help="Project of the timesheet lines that record the time spent on "
+        "intervention requests (created when first needed).",
+    )
+
+    def _get_intervention_project(self):
+        """The project the company's intervention time is logged on; an
+        "Interventions" project open to employees is created the first time
+        a company without one records time."""
+        self.ensure_one()
+        if not self.intervention_project_id:
+            project = (
+                self.env["project.project"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Interventions"),
+                        "company_id": self.id,
+                        "allow_timesheets": True,
+                        "privacy_visibility": "employees",
+                    }
+                )
+            )
+            self.sudo().intervention_project_id = project
+        return self.intervention_project_id
+
     def _intervention_local_today(self):
         """Today in the company's working time zone (its calendar's, else its
         partner's, else UTC): the digest's day."""

@@ -49,3 +49,4 @@ from . import test_technician_day
 from . import test_demo_invoice_tax
 from . import test_timeline_cache
 from . import test_batch_create
+from . import test_timesheet

@@ -90,6 +90,10 @@ class InterventionCommon(BaseCommon):
             groups="intervention_request.group_intervention_user",
             name="Field Technician",
         )
+        # Time is logged in the timesheets, by employees at their cost.
+        for user in (cls.env.user, cls.user, cls.manager):
+            cls._create_employee(user)
+        cls.technician_employee = cls._create_employee(cls.technician, 40.0)
 
     # ------------------------------------------------------------------
     # Factories
@@ -97,6 +101,18 @@ class InterventionCommon(BaseCommon):
     @classmethod
     def _create_calendar(cls, name, days, hours, tz="Europe/Paris"):
         return create_calendar(cls.env, name, days, hours, tz=tz)
+
+    @classmethod
+    def _create_employee(cls, user, hourly_cost=0.0):
+        """The employee of ``user`` in the company, who logs time (H3)."""
+        return cls.env["hr.employee"].create(
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "company_id": cls.company.id,
+                "hourly_cost": hourly_cost,
+            }
+        )
 
     @classmethod
     def _create_contact(cls, client, name, **values):

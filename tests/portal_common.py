@@ -32,6 +32,10 @@ class InterventionPortalCommon(HttpCase):
             groups="intervention_request.group_intervention_user",
             name="Portal Desk",
         )
+        # The desk logs time in the timesheets, as an employee (H3).
+        cls.env["hr.employee"].create(
+            {"name": cls.desk_user.name, "user_id": cls.desk_user.id}
+        )
         (
             cls.client_a,
             cls.contact_a,

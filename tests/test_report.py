@@ -162,6 +162,7 @@ class TestInterventionReport(InterventionCommon):
         technician = self.env["res.users"].create(
             {"name": "Field Technician", "login": "field.technician.report"}
         )
+        self._create_employee(technician)
         # Entered out of order: the report lists them by date.
         for day, description, hours in (
             (11, "Replacement", 0.75),

@@ -103,6 +103,9 @@ class InterventionDemo(models.AbstractModel):
         lang = self._demo_lang()
         if lang != "en_US":
             self.env["ir.module.module"]._load_module_terms([MODULE], [lang])
+            # The translated field and selection labels are cached apart
+            # (ir.model.fields._get_fields_cached, "stable" cache).
+            self.env.registry.clear_cache("stable")
         return True
 
     @api.model

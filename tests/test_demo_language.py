@@ -149,3 +149,12 @@ class TestDemoLanguage(InterventionCommon):
         )
         untranslated = {s for s in DEMO_SOURCES if french.get(s, s) == s}
         self.assertFalse(untranslated)
+
+    def test_demo_records_log_their_creation_in_french(self):
+        self._install_in("fr_FR")
+        self.Demo._prepare_language()
+        self.env = self.loader_env
+        request = self._received_request()
+        self.assertEqual(
+            self._text(request.message_ids[-1]), "Demande d'intervention créé"
+        )

@@ -114,7 +114,13 @@ class InterventionDemo(models.AbstractModel):
         demo language in the context (server-side demo files only: the
         method is private)."""
         records = self.env[model_name].with_context(lang=self._demo_lang()).browse(ids)
-        return getattr(records, method)(*(self._translate(arg) for arg in args))
+        result = getattr(records, method)(*(self._translate(arg) for arg in args))
+        # Odoo writes the tracked changes when the transaction commits, in
+        # the language of the first tracked write: write them now, in this
+        # step's language, one note per step as a user's clicks leave.
+        records.env.flush_all()
+        records.env.cr.precommit.run()
+        return result
 
     @api.model
     def _translate(self, text):

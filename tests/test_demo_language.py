@@ -110,6 +110,7 @@ class TestDemoLanguage(InterventionCommon):
 
     def test_demo_subjects_and_reasons_in_french(self):
         self._install_in("fr_FR")
+        self.Demo._prepare_language()
         self._give_demo_xmlid(self.request, "test_demo_request")
         self.request.summary = "Printer problem"
         self.Demo._localize_texts()

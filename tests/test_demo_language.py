@@ -70,15 +70,6 @@ class TestDemoLanguage(InterventionCommon):
             self._text(self.request.message_ids[0]),
             "Demande gelée : En attente d'accès au site (Badge du local serveur).",
         )
-        tracking = self.env["mail.tracking.value"].search(
-            [
-                ("mail_message_id.model", "=", "intervention.request"),
-                ("mail_message_id.res_id", "=", self.request.id),
-                ("field_id.name", "=", "state"),
-            ]
-        )
-        self.assertEqual(tracking.old_value_char, "En cours")
-        self.assertEqual(tracking.new_value_char, "En attente client")
 
     def test_english_installation_stays_english(self):
         self.Demo._prepare_language()

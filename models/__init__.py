@@ -23,6 +23,7 @@ from . import intervention_request_routing
 from . import intervention_request_sla
 from . import intervention_request_escalation
 from . import product_template
+from . import intervention_demo
 from . import intervention_contract_billing
 from . import intervention_billable_mixin
 from . import intervention_request_charge

@@ -21,9 +21,28 @@ class MailThread(models.AbstractModel):
     open a new request that is acknowledged in turn. Automatic answers
     routed to intervention requests are therefore ignored: they create
     nothing and trigger nothing.
+
+    Also: the creation note of the demo's records in the installation's
+    language.
     """
 
     _inherit = "mail.thread"
+
+    def _creation_message(self):
+        """The demo's records, created by the data files with no language in
+        the context, log their creation in the installation's language
+        (intervention.demo)."""
+        if (
+            self.env.context.get("install_demo")
+            and not self.env.lang
+            and self._name.startswith("intervention.")
+        ):
+            lang = self.env["intervention.demo"]._demo_lang()
+            if lang != "en_US":
+                return super(
+                    MailThread, self.with_context(lang=lang)
+                )._creation_message()
+        return super()._creation_message()
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):

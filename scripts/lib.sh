@@ -15,6 +15,7 @@ PGPORT="${PGPORT:-5432}"
 IR_DB_USER="${IR_DB_USER:-odoo_ir}"
 IR_DB="${IR_DB:-intervention_demo}"
 IR_HTTP_PORT="${IR_HTTP_PORT:-8069}"
+IR_LANG="${IR_LANG:-en_US}"
 # Config and addons link per checkout: a CI clone and a developer's tree
 # share the virtualenv but never point Odoo at each other's code.
 INSTANCE_DIR="$IR_HOME/checkouts/$(printf '%s' "$REPO_DIR" | sha1sum | cut -c1-12)"
@@ -262,6 +263,22 @@ db_exists() {
         "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1
 }
 
+# set_users_lang DB LANG: the administrator, the demo user and the main
+# company speak LANG (an active language of DB), as Odoo's database manager
+# does for the language chosen when it creates a database.
+set_users_lang() {
+    printf '\n### %s: set_users_lang %s %s\n' "$(date '+%F %T')" "$1" "$2" >>"$SETUP_LOG"
+    IR_SET_LANG="$2" "$VENV/bin/python" "$ODOO_SRC/odoo-bin" shell -c "$ODOO_CONF" -d "$1" \
+        --no-http --log-level=warn >>"$SETUP_LOG" 2>&1 <<'PY'
+import os
+lang = os.environ["IR_SET_LANG"]
+users = env.ref("base.user_admin") | env.ref("base.user_demo", raise_if_not_found=False)
+users.write({"lang": lang})
+env.ref("base.main_company").partner_id.lang = lang
+env.cr.commit()
+PY
+}
+
 prepare_all() {
     ensure_odoo_src
     ensure_venv
@@ -284,14 +301,17 @@ ensure_gettext() {
     fi
 }
 
-# export_translation_template OUT: installs the addon without demo data in a
-# throw-away database and writes its translation template (Odoo's own
-# exporter, odoo-bin i18n export) to OUT.
+# export_translation_template OUT: installs the addon with its demo data in
+# a throw-away database and writes its translation template (Odoo's own
+# exporter, odoo-bin i18n export) to OUT. With the demo data, the template
+# holds the translatable fields of the demo records too (domains, SLA
+# policies, escalation ladders, teams...): a database created in French
+# shows them in French.
 export_translation_template() {
     local out=$1 db="ir_i18n_$$_$(date +%s)" port=$((19500 + $$ % 400)) log
     log="$(mktemp "${TMPDIR:-/tmp}/ir_i18n_XXXXXX.log")"
     local odoo=("$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF")
-    if ! "${odoo[@]}" -d "$db" -i "$ADDON_NAME" --http-port "$port" \
+    if ! "${odoo[@]}" -d "$db" -i "$ADDON_NAME" --with-demo --http-port "$port" \
         --stop-after-init --log-level=warn >"$log" 2>&1; then
         cat "$log" >&2
         dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$db" 2>/dev/null

@@ -9,6 +9,7 @@
 # Environment: ODOO_SRC (default /opt/odoo), IR_HOME (venv, config, data;
 # default ~/.local/share/intervention_request), IR_DB (default
 # intervention_demo), IR_DB_USER (default odoo_ir), IR_HTTP_PORT (8069),
+# IR_LANG (language of a new demo database, default en_US; e.g. fr_FR),
 # PGHOST / PGPORT (127.0.0.1:5432).
 # It prints one line per step; what the installers and Odoo print goes to
 # $IR_HOME/setup.log, which the message names when a step fails.
@@ -18,7 +19,7 @@ start=1
 for arg in "$@"; do
     case "$arg" in
     --no-start) start=0 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "Unknown option: $arg" "Usage: scripts/setup.sh [--no-start]" ;;
     esac
 done
@@ -31,9 +32,22 @@ if db_exists "$IR_DB"; then
     say "Updating the addon in the database $IR_DB"
     logged "${ODOO[@]}" -d "$IR_DB" -u "$ADDON_NAME" --stop-after-init --log-level=warn ||
         die_logged "Updating $ADDON_NAME in $IR_DB failed."
-else
+elif [ "$IR_LANG" = en_US ]; then
     say "Creating the database $IR_DB with $ADDON_NAME and its demo data (about a minute)"
     logged "${ODOO[@]}" -d "$IR_DB" -i "$ADDON_NAME" --with-demo --stop-after-init --log-level=warn ||
+        die_logged "Installing $ADDON_NAME in $IR_DB failed."
+else
+    # The language comes first, as when a database is created in that
+    # language from Odoo's database manager: the addon's demo data is then
+    # written in the administrator's language (see intervention.demo).
+    say "Creating the database $IR_DB in $IR_LANG (about a minute)"
+    logged "${ODOO[@]}" -d "$IR_DB" -i base --with-demo --load-language="$IR_LANG" \
+        --stop-after-init --log-level=warn ||
+        die_logged "Creating $IR_DB with the language $IR_LANG failed." \
+            "IR_LANG takes an Odoo language code such as fr_FR, de_DE, es_ES."
+    set_users_lang "$IR_DB" "$IR_LANG" || die_logged "Setting the users' language to $IR_LANG failed."
+    say "Installing $ADDON_NAME and its demo data in $IR_DB"
+    logged "${ODOO[@]}" -d "$IR_DB" -i "$ADDON_NAME" --stop-after-init --log-level=warn ||
         die_logged "Installing $ADDON_NAME in $IR_DB failed."
 fi
 

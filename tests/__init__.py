@@ -47,6 +47,7 @@ from . import test_portal_readability
 from . import test_oncall_gap_grouping
 from . import test_technician_day
 from . import test_demo_invoice_tax
+from . import test_demo_language
 from . import test_timeline_cache
 from . import test_batch_create
 from . import test_timesheet

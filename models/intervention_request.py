@@ -338,9 +338,10 @@ class InterventionRequest(models.Model):
 
     def _creation_message(self):
         """The chatter's creation line, without reading the model's name
-        from ``ir.model`` (a query for each request created)."""
+        from ``ir.model`` (a query for each request created); the demo's in
+        the installation's language."""
         self.ensure_one()
-        return self.env._("Intervention Request created")
+        return self._in_demo_language().env._("Intervention Request created")
 
     @api.model
     def _create_in_slices(self, vals_list):

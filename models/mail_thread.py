@@ -28,10 +28,10 @@ class MailThread(models.AbstractModel):
 
     _inherit = "mail.thread"
 
-    def _creation_message(self):
+    def _in_demo_language(self):
         """The demo's records, created by the data files with no language in
-        the context, log their creation in the installation's language
-        (intervention.demo)."""
+        the context, in the installation's language (intervention.demo);
+        any other record as it is."""
         if (
             self.env.context.get("install_demo")
             and not self.env.lang
@@ -39,10 +39,13 @@ class MailThread(models.AbstractModel):
         ):
             lang = self.env["intervention.demo"]._demo_lang()
             if lang != "en_US":
-                return super(
-                    MailThread, self.with_context(lang=lang)
-                )._creation_message()
-        return super()._creation_message()
+                return self.with_context(lang=lang)
+        return self
+
+    def _creation_message(self):
+        """The demo's records log their creation in the installation's
+        language."""
+        return super(MailThread, self._in_demo_language())._creation_message()
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):

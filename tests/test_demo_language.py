@@ -152,5 +152,5 @@ class TestDemoLanguage(InterventionCommon):
         self.env = self.loader_env
         request = self._received_request()
         self.assertEqual(
-            self._text(request.message_ids[-1]), "Demande d'intervention créé"
+            self._text(request.message_ids[-1]), "Demande d'intervention créée"
         )

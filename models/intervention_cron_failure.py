@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools.misc import get_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -123,8 +124,14 @@ class InterventionCronFailure(models.Model):
         ``batch_action(records)``, when given, is tried first on the whole
         batch in one savepoint (the SLA engine computes a batch far faster
         than its requests one by one); only when it fails are the records
-        taken one by one, to find and set aside the bad one."""
+        taken one by one, to find and set aside the bad one.
+
+        Odoo runs a scheduled action with no language in its context: the
+        records are then given the company's language (``get_lang``), so
+        that the notes the action writes read as the desk's other notes."""
         now = now or fields.Datetime.now()
+        if not records.env.context.get("lang"):
+            records = records.with_context(lang=get_lang(records.env).code)
         if batch_action and records:
             try:
                 with self.env.cr.savepoint():

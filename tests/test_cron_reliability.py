@@ -8,7 +8,7 @@ from psycopg2 import IntegrityError
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import html2plaintext, mute_logger
 
 from ..models.intervention_cron_failure import CRON_JOBS, MAX_ATTEMPTS
 from .common import TUESDAY_10H
@@ -575,3 +575,25 @@ class TestCronReliability(OncallCommon):
         self.assertEqual(Failure.with_user(self.manager).search_count([]), 1)
         with self.assertRaises(AccessError):
             Failure.with_user(self.user).search([])
+
+    def test_notes_are_written_in_the_company_language(self):
+        """Odoo runs a scheduled action with no language in its context: the
+        notes it writes follow the company's language, as the desk's other
+        notes do (a French company reads French notes)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.company.partner_id.lang = "fr_FR"
+        records, when, _cls, _method, _effect = self._scenario(
+            "followup_close_resolved"
+        )
+        self._run("followup_close_resolved", when)
+        for request in records:
+            notes = [
+                html2plaintext(body) for body in request.message_ids.mapped("body")
+            ]
+            self.assertTrue(
+                any("Le délai de réouverture a expiré le" in note for note in notes),
+                notes,
+            )
+            self.assertFalse(
+                any("The reopen window closed" in note for note in notes), notes
+            )

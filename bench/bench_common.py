@@ -26,6 +26,54 @@ def quiet_env(env):
     return env(context=dict(env.context, **QUIET))
 
 
+def make_bench_ladder(env):
+    """Three escalation levels at 0, 2 and 4 business hours that notify the
+    contract's support manager (crons_bench.py, crons_profile.py)."""
+
+    def level(sequence, offset):
+        values = {
+            "sequence": sequence,
+            "name": f"Level {sequence}",
+            "offset": offset,
+            "offset_unit": "business_hours",
+            "target_type": "take_in_charge",
+            "recipient_role": "support_manager",
+            "activity_type_id": False,
+        }
+        return (0, 0, values)
+
+    return env["intervention.escalation.ladder"].create(
+        {
+            "name": "Bench ladder",
+            "business_hours_only": False,
+            "level_ids": [level(1, 0), level(2, 2), level(3, 4)],
+        }
+    )
+
+
+def make_followup_rows_due(cr, past, reminders, closures, resolved):
+    """Make the request ids ``reminders`` due for their first reminder,
+    ``closures`` for their automatic closure (three reminders sent) and
+    ``resolved`` for their closure after the reopen window, at ``past``."""
+    cr.execute(
+        "UPDATE intervention_request SET state = 'waiting', reminder_count = 0,"
+        " state_before_waiting = 'qualified', followup_cycle_start = %s,"
+        " date_next_reminder = %s WHERE id = ANY(%s)",
+        [past - timedelta(hours=1), past, reminders],
+    )
+    cr.execute(
+        "UPDATE intervention_request SET state = 'waiting', reminder_count = 3,"
+        " state_before_waiting = 'qualified', date_auto_close = %s"
+        " WHERE id = ANY(%s)",
+        [past, closures],
+    )
+    cr.execute(
+        "UPDATE intervention_request SET state = 'resolved', date_resolved = %s,"
+        " date_reopen_deadline = %s WHERE id = ANY(%s)",
+        [past - timedelta(days=6), past, resolved],
+    )
+
+
 def make_calendar(env, name, days, hours):
     attendances = [
         (0, 0, {"name": f"{d} {a}-{b}", "dayofweek": d, "hour_from": a, "hour_to": b,

@@ -24,6 +24,8 @@ from odoo.tools import SQL
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
 from bench_common import (
+    make_bench_ladder,
+    make_followup_rows_due,
     measure,
     quiet_env,
     request_values,
@@ -41,28 +43,6 @@ BATCH = 1000
 env = quiet_env(env)  # noqa: F821
 random.seed(7)
 cr = env.cr
-
-
-def make_ladder():
-    def level(sequence, offset):
-        values = {
-            "sequence": sequence,
-            "name": f"Level {sequence}",
-            "offset": offset,
-            "offset_unit": "business_hours",
-            "target_type": "take_in_charge",
-            "recipient_role": "support_manager",
-            "activity_type_id": False,
-        }
-        return (0, 0, values)
-
-    return env["intervention.escalation.ladder"].create(
-        {
-            "name": "Bench ladder",
-            "business_hours_only": False,
-            "level_ids": [level(1, 0), level(2, 2), level(3, 4)],
-        }
-    )
 
 
 def create(count):
@@ -116,23 +96,7 @@ def make_followup_due(requests, count):
     reminders, closures, resolved, awaiting = (
         sample[i * count : (i + 1) * count] for i in range(4)
     )
-    cr.execute(
-        "UPDATE intervention_request SET state = 'waiting', reminder_count = 0,"
-        " state_before_waiting = 'qualified', followup_cycle_start = %s,"
-        " date_next_reminder = %s WHERE id = ANY(%s)",
-        [past - timedelta(hours=1), past, reminders],
-    )
-    cr.execute(
-        "UPDATE intervention_request SET state = 'waiting', reminder_count = 3,"
-        " state_before_waiting = 'qualified', date_auto_close = %s"
-        " WHERE id = ANY(%s)",
-        [past, closures],
-    )
-    cr.execute(
-        "UPDATE intervention_request SET state = 'resolved', date_resolved = %s,"
-        " date_reopen_deadline = %s WHERE id = ANY(%s)",
-        [past - timedelta(days=6), past, resolved],
-    )
+    make_followup_rows_due(cr, past, reminders, closures, resolved)
     cr.execute(
         "UPDATE intervention_request SET awaiting_answer = true, state = 'received'"
         " WHERE id = ANY(%s)",
@@ -227,7 +191,7 @@ CRONS = [
     ("daily digest (_cron_send_digest)", None, run_digest_once),
 ]
 
-ladder = make_ladder()
+ladder = make_bench_ladder(env)
 calendars, policy, contracts = setup_contracts(env, ladder)
 cr.commit()
 due = DUE

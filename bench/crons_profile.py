@@ -28,7 +28,14 @@ from odoo import fields, sql_db
 from odoo.addons.base.models.ir_cron import IrCron
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
-from bench_common import quiet_env, request_values, setup_contracts, timed_create
+from bench_common import (
+    make_bench_ladder,
+    make_followup_rows_due,
+    quiet_env,
+    request_values,
+    setup_contracts,
+    timed_create,
+)
 
 env = quiet_env(env)  # noqa: F821
 cr = env.cr
@@ -40,30 +47,8 @@ TOP = int(os.environ.get("PROF_TOP", "14"))
 Request = env["intervention.request"]
 
 
-def level(sequence, offset):
-    return (
-        0,
-        0,
-        {
-            "sequence": sequence,
-            "name": f"Level {sequence}",
-            "offset": offset,
-            "offset_unit": "business_hours",
-            "target_type": "take_in_charge",
-            "recipient_role": "support_manager",
-            "activity_type_id": False,
-        },
-    )
-
-
 def populate():
-    ladder = env["intervention.escalation.ladder"].create(
-        {
-            "name": "Bench ladder",
-            "business_hours_only": False,
-            "level_ids": [level(1, 0), level(2, 2), level(3, 4)],
-        }
-    )
+    ladder = make_bench_ladder(env)
     _calendars, _policy, contracts = setup_contracts(env, ladder)
     now = fields.Datetime.now()
     timed_create(
@@ -89,23 +74,7 @@ def make_due():
     )
     sample = random.sample(ids, 3 * DUE)
     reminders, closures, resolved = (sample[i * DUE : (i + 1) * DUE] for i in range(3))
-    cr.execute(
-        "UPDATE intervention_request SET state = 'waiting', reminder_count = 0,"
-        " state_before_waiting = 'qualified', followup_cycle_start = %s,"
-        " date_next_reminder = %s WHERE id = ANY(%s)",
-        [past - timedelta(hours=1), past, reminders],
-    )
-    cr.execute(
-        "UPDATE intervention_request SET state = 'waiting', reminder_count = 3,"
-        " state_before_waiting = 'qualified', date_auto_close = %s"
-        " WHERE id = ANY(%s)",
-        [past, closures],
-    )
-    cr.execute(
-        "UPDATE intervention_request SET state = 'resolved', date_resolved = %s,"
-        " date_reopen_deadline = %s WHERE id = ANY(%s)",
-        [past - timedelta(days=6), past, resolved],
-    )
+    make_followup_rows_due(cr, past, reminders, closures, resolved)
     env.invalidate_all()
 
 

@@ -23,10 +23,10 @@ from .request_lifecycle import (
     STATES,
 )
 
-# Fields the completeness check (B2) reads.
 # A batch creation of more requests than this is created this many at a
 # time (``_create_in_slices``).
 CREATE_SLICE = 1000
+# Fields the completeness check (B2) reads.
 COMPLETENESS_FIELDS = (
     "partner_id",
     "contract_id",

@@ -123,7 +123,10 @@ ensure_venv() {
     fi
     say "Installing Odoo's requirements in $VENV (a few minutes the first time)"
     local pip=(logged env PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/pip" install --progress-bar off)
-    "${pip[@]}" --upgrade pip wheel setuptools ||
+    # setuptools < 81: gevent 22.10 (Odoo's pin for Python 3.11) imports
+    # pkg_resources, which later setuptools no longer ship; without it the
+    # gevent process of a server with --workers dies in a loop.
+    "${pip[@]}" --upgrade pip wheel "setuptools<81" ||
         die_logged "pip could not reach a package index." "Check the network or your pip configuration."
     "${pip[@]}" -r "$req" || die_logged "Installing Odoo's requirements failed." \
         "Debian needs: apt-get install python3-dev libpq-dev build-essential."

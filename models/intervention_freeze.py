@@ -27,8 +27,10 @@ class InterventionFreeze(models.Model):
     request_id = fields.Many2one(
         "intervention.request", required=True, ondelete="cascade", index=True
     )
+    # Precomputed, as ``is_open``: given in the INSERT, not by an UPDATE
+    # after it (a request received out of hours creates its hold).
     company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True
+        related="request_id.company_id", store=True, index=True, precompute=True
     )
     reason = fields.Selection(FREEZE_REASONS, required=True, default="client_info")
     note = fields.Char()
@@ -36,7 +38,9 @@ class InterventionFreeze(models.Model):
         string="Start", required=True, default=fields.Datetime.now
     )
     date_end = fields.Datetime(string="End", help="Empty while the freeze is running.")
-    is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
+    is_open = fields.Boolean(
+        compute="_compute_is_open", store=True, index=True, precompute=True
+    )
     user_id = fields.Many2one(
         "res.users", string="Opened By", default=lambda self: self.env.user
     )

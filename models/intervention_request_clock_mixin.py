@@ -282,7 +282,8 @@ class InterventionRequestClockMixin(models.AbstractModel):
         return self.company_id.resource_calendar_id, True
 
     def _sla_targets(self):
-        """(target type, policy line, clock start) of each target that applies.
+        """(target type, policy line terms, clock start) of each target that
+        applies, the line as ``LineTerms`` (``intervention.sla.policy``).
 
         Change requests carry no SLA (B1), nor do requests that are not
         covered (no contract commits to them); the on-site GTI starts at the
@@ -304,7 +305,7 @@ class InterventionRequestClockMixin(models.AbstractModel):
             )
             if not start:
                 continue
-            line = policy._find_line(target_type, self.severity, self.priority)
+            line = policy._find_terms(target_type, self.severity, self.priority)
             if line:
                 targets.append((target_type, line, start))
         return targets
@@ -341,24 +342,27 @@ class InterventionRequestClockMixin(models.AbstractModel):
 
     def _sync_out_of_hours_freeze(self, timeline):
         """F4: a request received outside the covered hours is frozen from its
-        reception to the next covered period."""
+        reception to the next covered period. The holds no longer needed are
+        removed in one ``unlink`` (a holiday moved frees every request
+        received on its old date)."""
         Freeze = self.env["intervention.freeze"]
         to_create = []
+        obsolete = Freeze.browse()
         for request in self:
             current = request.freeze_ids.filtered(lambda f: f.reason == "out_of_hours")
             received = request.date_received
             if timeline.is_working(received):
-                current.unlink()
+                obsolete |= current
                 continue
             opening = request._sla_next_opening(received, timeline)
             if not opening:
-                current.unlink()
+                obsolete |= current
                 continue
             if len(current) == 1:
                 if (current.date_start, current.date_end) != (received, opening):
                     current.write({"date_start": received, "date_end": opening})
                 continue
-            current.unlink()
+            obsolete |= current
             to_create.append(
                 {
                     "request_id": request.id,
@@ -368,6 +372,7 @@ class InterventionRequestClockMixin(models.AbstractModel):
                     "note": self.env._("Held until the next covered period"),
                 }
             )
+        obsolete.unlink()
         if to_create:
             Freeze.create(to_create)
 

@@ -6,6 +6,11 @@ from odoo.tests import Form, tagged
 
 from .common import InterventionCommon
 
+
+class Undone(Exception):
+    """Raised to roll a savepoint back."""
+
+
 # Tuesday 10 March 2026, 11:00 Paris (UTC+1).
 RECEIVED = datetime(2026, 3, 10, 10, 0)
 # Tuesday 17 March 2026, 11:00 Paris.
@@ -14,10 +19,11 @@ NEXT_WEEK = datetime(2026, 3, 17, 10, 0)
 
 @tagged("post_install", "-at_install")
 class TestTimelineCache(InterventionCommon):
-    """The work intervals of a calendar are kept between requests (issue 19):
-    a change of its opening hours or of its public holidays is seen by the
-    very next deadline computed, and a holiday change moves the deadlines of
-    the open requests in the background, touching only those it can move."""
+    """The work intervals of a calendar and the targets of a policy are kept
+    between requests (issue 19): a change of its opening hours, of its public
+    holidays or of the policy's targets is seen by the very next deadline
+    computed, and a holiday change moves the deadlines of the open requests
+    in the background, touching only those it can move."""
 
     @classmethod
     def setUpClass(cls):
@@ -107,6 +113,39 @@ class TestTimelineCache(InterventionCommon):
             datetime(2026, 3, 11, 10, 0),
         )
 
+    def test_policy_target_changes_are_seen_by_the_next_request(self):
+        line = self.contract.sla_policy_id.line_ids
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 13, 0))
+        line.duration = 5
+        # 11:00 + 5 business hours: Tuesday 16:00 Paris.
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 15, 0))
+        # A target for major requests (the request's severity) wins.
+        major = self.env["intervention.sla.policy.line"].create(
+            {
+                "policy_id": line.policy_id.id,
+                "target_type": "take_in_charge",
+                "severity": "major",
+                "duration": 1,
+                "unit": "hours",
+            }
+        )
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 11, 0))
+        major.unlink()
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 15, 0))
+
+    def test_policy_target_change_rolled_back_is_not_kept(self):
+        line = self.contract.sla_policy_id.line_ids
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 13, 0))
+        with self.assertRaises(Undone), self.env.cr.savepoint():
+            line.duration = 5
+            self.assertEqual(
+                self._deadline_of_new_request(), datetime(2026, 3, 10, 15, 0)
+            )
+            raise Undone()
+        self.env.invalidate_all()
+        self.assertEqual(line.duration, 3)
+        self.assertEqual(self._deadline_of_new_request(), datetime(2026, 3, 10, 13, 0))
+
     # ------------------------------------------------------------------
     # Open requests, in the background
     # ------------------------------------------------------------------
@@ -169,6 +208,23 @@ class TestTimelineCache(InterventionCommon):
         selected = self.env["intervention.request"].search(change._affected_domain())
         self.assertIn(affected, selected)
         self.assertNotIn(later, selected)
+
+    def test_holiday_selects_a_request_by_its_out_of_hours_hold(self):
+        """A request whose targets set no deadline is still recomputed when
+        its out-of-hours hold crosses the holiday: the hold ends at the next
+        opening, which the holiday moves."""
+        self.contract.sla_policy_id.line_ids.unit = "none"
+        # Monday 16 March 20:00 Paris: held until Tuesday 9:00.
+        evening = datetime(2026, 3, 16, 19, 0)
+        with freeze_time(evening):
+            request = self._create_request(date_received=evening)
+        hold = request.freeze_ids.filtered(lambda f: f.reason == "out_of_hours")
+        self.assertEqual(hold.date_end, datetime(2026, 3, 17, 8, 0))
+        self.assertEqual(request.sla_ids.mapped("status"), ["no_target"])
+        # Closed Tuesday 9:00-10:00 Paris: the hold now ends at 10:00.
+        self._close(datetime(2026, 3, 17, 8, 0), datetime(2026, 3, 17, 9, 0))
+        self._apply_holiday_changes()
+        self.assertEqual(hold.date_end, datetime(2026, 3, 17, 9, 0))
 
     def test_holiday_removed_brings_deadlines_back(self):
         closure = self._close(

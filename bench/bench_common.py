@@ -26,9 +26,30 @@ def quiet_env(env):
     return env(context=dict(env.context, **QUIET))
 
 
+def make_bench_manager(env):
+    """An active internal user, intervention manager with an e-mail address:
+    the contracts' support manager, whom the escalation levels notify (the
+    shell's user is the archived OdooBot, whom a level leaves out)."""
+    return (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": "Bench support manager",
+                "login": "bench.manager",
+                "email": "manager@bench.example",
+                "group_ids": [
+                    (4, env.ref("intervention_request.group_intervention_manager").id)
+                ],
+            }
+        )
+    )
+
+
 def make_bench_ladder(env):
     """Three escalation levels at 0, 2 and 4 business hours that notify the
-    contract's support manager (crons_bench.py, crons_profile.py)."""
+    contract's support manager (crons_bench.py, crons_profile.py), a real
+    active user (``make_bench_manager``, set by ``setup_contracts``)."""
 
     def level(sequence, offset):
         values = {
@@ -162,6 +183,7 @@ def setup_contracts(env, ladder=None):
             ],
         }
     )
+    manager = make_bench_manager(env)
     contracts = []
     for index, calendar in enumerate(calendars):
         client = env["res.partner"].create(
@@ -180,7 +202,7 @@ def setup_contracts(env, ladder=None):
             "resource_calendar_id": calendar.id,
             "sla_policy_id": policy.id,
             "escalation_ladder_id": ladder.id if ladder else False,
-            "support_manager_id": env.user.id,
+            "support_manager_id": manager.id,
         }
         if index == 2:
             values.update(coverage_type="oncall", coverage_calendar_id=calendar.id)

@@ -1,8 +1,9 @@
 """Queries per due row of the scheduled actions, by SQL statement.
 
 Run with: bench/run.sh crons_profile.py   (PROF_REQUESTS=3000 requests,
-PROF_DUE=60 due rows per action, PROF_ONLY=escalation,reminders,... to run
-some, PROF_TOP=14 statements listed)
+PROF_DUE=60 due rows per action, or BENCH_REQUESTS and BENCH_DUE;
+PROF_ONLY=escalation,reminders,... to run some, PROF_TOP=14 statements
+listed)
 
 Makes PROF_DUE rows due for the escalation levels, the reminders, the
 automatic closures and the closures after the reopen window (as
@@ -40,8 +41,8 @@ from bench_common import (
 env = quiet_env(env)  # noqa: F821
 cr = env.cr
 random.seed(11)
-TOTAL = int(os.environ.get("PROF_REQUESTS", "3000"))
-DUE = int(os.environ.get("PROF_DUE", "60"))
+TOTAL = int(os.environ.get("PROF_REQUESTS", os.environ.get("BENCH_REQUESTS", "3000")))
+DUE = int(os.environ.get("PROF_DUE", os.environ.get("BENCH_DUE", "60")))
 ONLY = [name for name in os.environ.get("PROF_ONLY", "").split(",") if name]
 TOP = int(os.environ.get("PROF_TOP", "14"))
 Request = env["intervention.request"]
@@ -106,15 +107,17 @@ with patch.object(IrCron, "_commit_progress", lambda *args, **kwargs: float("inf
         if ONLY and name not in ONLY:
             continue
         env.invalidate_all()
+        mails = env["mail.mail"].search_count([])
         statements.clear()
         queries, start = sql_db.sql_counter, time.perf_counter()
         with patch.object(sql_db.Cursor, "execute", counting_execute):
             run()
             env.flush_all()
         secs, queries = time.perf_counter() - start, sql_db.sql_counter - queries
+        mails = env["mail.mail"].search_count([]) - mails
         print(
             f"\n== {name}: {DUE} due, {secs:.2f} s, {queries} queries, "
-            f"{queries / DUE:.1f} per due row"
+            f"{queries / DUE:.1f} per due row, {mails} e-mails queued"
         )
         for text, count in statements.most_common(TOP):
             print(f"{count:6d}  {text}")

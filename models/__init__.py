@@ -1,4 +1,5 @@
 from . import intervention_lifecycle_mixin
+from . import intervention_message_batch_mixin
 from . import res_company
 from . import res_config_settings
 from . import resource_calendar
@@ -69,3 +70,4 @@ from . import intervention_request_onsite_mixin
 from . import intervention_request_change_mixin
 from . import intervention_request_scope_mixin
 from . import intervention_request
+from . import ir_qweb

@@ -40,8 +40,9 @@ class InterventionRequestEscalation(models.Model):
     request_id = fields.Many2one(
         "intervention.request", required=True, ondelete="cascade", index=True
     )
+    # Precomputed: given in the INSERT, not by an UPDATE after it.
     company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True
+        related="request_id.company_id", store=True, index=True, precompute=True
     )
     level_id = fields.Many2one(
         "intervention.escalation.level", required=True, ondelete="cascade"

@@ -9,6 +9,7 @@ from odoo.tools import format_datetime
 
 from ..tools import business_time
 from .intervention_sla_policy_reminder import REMINDER_COUNT
+from .ir_qweb import QWEB_BATCH_MEMO_KEY
 from .request_lifecycle import (
     AWAITING_STATES,
     DONE_STATES,
@@ -39,8 +40,6 @@ RENDERED_FIELDS = [
     "email_to",
     "email_cc",
 ]
-# Odoo's mail queue, run at once after a batch of posts (hourly otherwise).
-MAIL_QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
 
 
 class InterventionRequestFollowupMixin(models.AbstractModel):
@@ -557,17 +556,22 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         """Post ``template`` on each request, as ``message_post_with_source``
         does, but rendered for all the requests at once (subject, body,
         sender and recipients: one pass per field and language, where
-        ``message_post_with_source`` opens a composer per record); the
-        e-mails of several messages go through the mail queue, as Odoo's
-        composer does in batch, and the queue is triggered at once.
+        ``message_post_with_source`` opens a composer per record), and
+        posted together (``_message_post_batch``: one insert of the messages,
+        of the e-mails, of the notification rows). The e-mails of several
+        messages go through the mail queue, triggered at once; the e-mail of
+        a single message is sent after the commit, as ``message_post`` does.
         ``partner_ids`` ({request id: partner ids}), when given, are the
         recipients, as with ``message_post_with_source(partner_ids=...)``;
         otherwise the template's. Returns the messages."""
         messages = self.env["mail.message"]
         if not template or not self:
             return messages
-        # As the composer given partners: those, else the template's recipients.
-        rendered = template._generate_template(
+        # As the composer given partners: those, else the template's
+        # recipients. The QWeb body compiled once for the batch (ir_qweb.py).
+        rendered = template.with_context(
+            **{QWEB_BATCH_MEMO_KEY: {}}
+        )._generate_template(
             self.ids,
             RENDERED_FIELDS if partner_ids is None else RENDERED_FIELDS[:3],
             find_or_create_partners=True,
@@ -592,11 +596,11 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
                 rid: authors[values["email_from"]] for rid, values in rendered.items()
             },
         )
-        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
         # The e-mails' "View" button needs each request's access token: set
         # the missing ones now, written in one flush rather than one per post.
         for request in self.sudo().filtered(lambda r: not r.access_token):
             request.access_token = str(uuid.uuid4())
+        values_by_id = {}
         for request in self:
             values = rendered[request.id]
             recipients = (
@@ -604,27 +608,25 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
                 if partner_ids is None
                 else partner_ids.get(request.id, ())
             )
-            messages |= request.message_post(
-                body=values.get("body_html") or "",
-                subject=values.get("subject"),
-                email_from=values["email_from"],
-                author_id=authors[values["email_from"]],
-                partner_ids=sorted(recipients),
-                message_type="notification",
-                subtype_id=subtype_id,
-                reply_to=reply_to[request.id],
-                record_alias_domain_id=alias_domains[request.id].id,
-                record_company_id=companies[request.id].id,
-                email_add_signature=False,
-                email_layout_xmlid=template.email_layout_xmlid,
-                mail_auto_delete=template.auto_delete,
-                force_email_lang=langs[request.id],
-                force_send=len(self) == 1,
-            )
-        queue = self.env.ref(MAIL_QUEUE_CRON, raise_if_not_found=False)
-        if len(self) > 1 and queue:
-            queue.sudo()._trigger()  # the queue sends them now, not within the hour
-        return messages
+            values_by_id[request.id] = {
+                "body": values.get("body_html") or "",
+                "subject": values.get("subject"),
+                "email_from": values["email_from"],
+                "author_id": authors[values["email_from"]],
+                "partner_ids": sorted(recipients),
+                "reply_to": reply_to[request.id],
+                "record_alias_domain_id": alias_domains[request.id].id,
+                "record_company_id": companies[request.id].id,
+                "email_add_signature": False,
+                "email_layout_xmlid": template.email_layout_xmlid,
+            }
+        return self._message_post_batch(
+            values_by_id,
+            subtype_id=self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid),
+            langs=langs,
+            mail_auto_delete=template.auto_delete,
+            force_send=len(self) == 1,
+        )
 
     # ------------------------------------------------------------------
     # Scheduled actions

@@ -45,6 +45,12 @@ class InterventionRequestRatingMixin(models.AbstractModel):
     # mail.thread in the request's ``_inherit``, so its fields win.
     _inherit = ["rating.mixin"]
 
+    # Precomputed, so that the value ``create`` gives is kept: a stored
+    # computed field that is not is recomputed after the INSERT anyway.
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         """A new request has no rating yet: its last rating is 0, given

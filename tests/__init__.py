@@ -51,3 +51,4 @@ from . import test_demo_language
 from . import test_timeline_cache
 from . import test_batch_create
 from . import test_timesheet
+from . import test_followup_batch

@@ -112,6 +112,34 @@ class TestOncallEscalationCron(OncallCommon):
         self._run_cron("2026-03-10 20:00:00")
         self.assertEqual(call.escalation_level, "general", "nothing above")
 
+    def test_two_calls_escalated_at_once_make_one_message_for_the_manager(self):
+        """Two calls due in the same run: each gets its note and an activity
+        for the manager, who is told once, by a message listing both."""
+        first = self._take_call(TUESDAY_19H)
+        second = self._take_call(datetime(2026, 3, 10, 18, 5))
+        Message = self.env["mail.message"]
+        before = Message.search([]).ids
+        self._run_cron("2026-03-10 18:40:00")
+        for call in first | second:
+            self.assertEqual(call.escalation_level, "manager")
+            self.assertEqual(call.callee_id, self.regional)
+            self.assertIn(self.regional, call.activity_ids.user_id)
+            notes = [str(body) for body in call.message_ids.mapped("body")]
+            self.assertTrue(
+                any("Escalated to" in note for note in notes),
+                "the call's chatter says it was escalated",
+            )
+        told = Message.search(
+            [
+                ("id", "not in", before),
+                ("partner_ids", "in", self.regional.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(told), 1, "one message for the manager, not one per call")
+        self.assertEqual(told.subject, "2 after-hours calls unanswered")
+        self.assertIn(first.name, told.body)
+        self.assertIn(second.name, told.body)
+
     def test_reached_call_is_not_escalated(self):
         call = self._take_call(TUESDAY_19H)
         with freeze_time("2026-03-10 18:05:00"):

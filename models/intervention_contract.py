@@ -198,6 +198,14 @@ class InterventionContract(models.Model):
         help="People of the client entitled to open covered requests. "
         "Leave empty to accept every contact of the client.",
     )
+    # Whether the two lists above hold any row (archived partners included),
+    # stored with the contract: a coverage verdict reads a list only when it
+    # is not empty, and most contracts restrict neither (a single intake
+    # spares the two queries).
+    has_contact_list = fields.Boolean(compute="_compute_has_scope_lists", store=True)
+    has_excluded_services = fields.Boolean(
+        compute="_compute_has_scope_lists", store=True
+    )
     exclusion_note = fields.Html(string="Other Exclusions")
     request_ids = fields.One2many(
         "intervention.request", "contract_id", string="Requests"
@@ -282,6 +290,12 @@ class InterventionContract(models.Model):
 
     def _message_unknown_state(self, target):
         return self.env._("Unknown contract state: %(state)s.", state=target)
+
+    @api.depends("contact_ids", "excluded_service_ids")
+    def _compute_has_scope_lists(self):
+        for contract in self.with_context(active_test=False):
+            contract.has_contact_list = bool(contract.contact_ids)
+            contract.has_excluded_services = bool(contract.excluded_service_ids)
 
     def _compute_request_count(self):
         counts = dict(
@@ -603,7 +617,11 @@ class InterventionContract(models.Model):
                     client=self.partner_id.display_name,
                 ),
             )
-        if self.contact_ids and requester not in self.contact_ids:
+        if (
+            self.has_contact_list
+            and self.contact_ids
+            and requester not in self.contact_ids
+        ):
             return self._verdict(
                 "contact",
                 self.env._(

@@ -52,7 +52,7 @@ class InterventionContract(models.Model):
             )
         if kind == "domain":
             return not self.domain_ids or item in self.domain_ids
-        return item not in self.excluded_service_ids
+        return not self.has_excluded_services or item not in self.excluded_service_ids
 
     def _equipment_scope_date(self, equipment):
         """An asset listed on the contract is covered from its line's date;

@@ -73,6 +73,7 @@ class InterventionRequest(models.Model):
         "intervention.request.workflow.mixin",
         "intervention.request.coverage.mixin",
         "intervention.lifecycle.mixin",
+        "intervention.message.batch.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "portal.mixin",
@@ -453,20 +454,43 @@ class InterventionRequest(models.Model):
 
     @api.model
     def _reserve_references(self, company, count):
-        """``count`` references from ``company``'s request sequence: one
-        ``nextval`` per batch where the sequence allows it (standard, without
-        date ranges), else one number at a time as Odoo does."""
-        # The sequence and what numbering reads of it, in one query.
-        sequence = self.env["ir.sequence"].search_fetch(
-            [
-                ("code", "=", "intervention.request"),
-                ("company_id", "in", [company.id, False]),
-            ],
-            ["implementation", "use_date_range", "prefix", "suffix", "padding"],
-            order="company_id",
-            limit=1,
+        """``count`` references from ``company``'s request sequence (its own,
+        else the shared one): where the sequence allows it (standard, without
+        date ranges) the sequence is found and its ``count`` numbers drawn in
+        one query, else numbers are drawn one at a time as Odoo does."""
+        IrSequence = self.env["ir.sequence"]
+        IrSequence.check_access("read")
+        IrSequence.flush_model()
+        # The CTE picks the one sequence before any number is drawn.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH seq AS (
+                    SELECT id, implementation, use_date_range, prefix, suffix,
+                           padding
+                      FROM ir_sequence
+                     WHERE code = %(code)s AND active
+                       AND (company_id = %(company)s OR company_id IS NULL)
+                  ORDER BY company_id NULLS LAST, id
+                     LIMIT 1
+                )
+                SELECT id, prefix, suffix, padding,
+                       CASE WHEN implementation = 'standard'
+                                 AND use_date_range IS NOT TRUE
+                       THEN ARRAY(
+                           SELECT nextval(('ir_sequence_' || lpad(
+                               seq.id::text, greatest(length(seq.id::text), 3), '0'
+                           ))::regclass)
+                             FROM generate_series(1, %(count)s)
+                       ) END
+                  FROM seq
+                """,
+                code="intervention.request",
+                company=company.id,
+                count=count,
+            )
         )
-        if not sequence:
+        if not rows:
             raise UserError(
                 self.env._(
                     "No sequence is set up to number the intervention requests of "
@@ -474,17 +498,16 @@ class InterventionRequest(models.Model):
                     company=company.name,
                 )
             )
-        sequence = sequence.with_company(company)
-        if sequence.implementation != "standard" or sequence.use_date_range:
+        sequence_id, prefix, suffix, padding, numbers = rows[0]
+        sequence = IrSequence.browse(sequence_id).with_company(company)
+        if numbers is None:
             return [sequence.next_by_id() for _index in range(count)]
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                f"ir_sequence_{sequence.id:03d}",
-                count,
-            )
+        # A new record holding what numbering reads: no query to read them.
+        numbering = IrSequence.with_company(company).new(
+            {"prefix": prefix, "suffix": suffix, "padding": padding},
+            origin=sequence,
         )
-        return [sequence.get_next_char(number) for (number,) in rows]
+        return [numbering.get_next_char(number) for number in numbers]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_new(self):

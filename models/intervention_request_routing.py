@@ -20,8 +20,9 @@ class InterventionRequestRouting(models.Model):
     request_id = fields.Many2one(
         "intervention.request", required=True, ondelete="cascade", index=True
     )
+    # Precomputed: given in the INSERT, not by an UPDATE after it.
     company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True
+        related="request_id.company_id", store=True, index=True, precompute=True
     )
     kind = fields.Selection(ROUTING_KINDS, required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)

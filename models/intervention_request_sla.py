@@ -51,8 +51,9 @@ class InterventionRequestSla(models.Model):
     request_id = fields.Many2one(
         "intervention.request", required=True, ondelete="cascade", index=True
     )
+    # Precomputed: given in the INSERT, not by an UPDATE after it.
     company_id = fields.Many2one(
-        related="request_id.company_id", store=True, index=True
+        related="request_id.company_id", store=True, index=True, precompute=True
     )
     target_type = fields.Selection(TARGET_TYPES, string="Target", required=True)
     policy_line_id = fields.Many2one(
@@ -177,13 +178,14 @@ class InterventionRequestSla(models.Model):
 
     @api.model
     def _target_values(self, request, target_type, line, start, freezes, timeline, now):
+        """The values of one target; ``line``: the policy line's ``LineTerms``."""
         values = {
             "request_id": request.id,
             "target_type": target_type,
             "policy_line_id": line.id,
             "unit": line.unit,
             "duration": line.duration,
-            "note": line.note or False,
+            "note": line.note,
             "date_start": start,
             "date_reached": request._sla_reached(target_type) or False,
             "deadline": False,
@@ -236,7 +238,7 @@ class InterventionRequestSla(models.Model):
             else:
                 deadline = timeline.add(start, timedelta(hours=line.duration), freezes)
             total = timeline.elapsed(start, deadline, freezes)
-            percent = line.policy_id.at_risk_percent / 100
+            percent = request.sla_policy_id.at_risk_percent / 100
             at_risk = timeline.add(start, total * percent, freezes)
             used = (
                 timeline.elapsed(start, reached, freezes).total_seconds() / 3600
@@ -264,7 +266,10 @@ class InterventionRequestSla(models.Model):
             return False, False, 0.0
         except NoWorkingTimeError as error:
             _logger.warning(
-                "No deadline for %s (%s): %s", request.name, line.display_name, error
+                "No deadline for %s (%s): %s",
+                request.name,
+                self.env["intervention.sla.policy.line"].browse(line.id).display_name,
+                error,
             )
             raise
 
@@ -286,21 +291,26 @@ class InterventionRequestSla(models.Model):
 
     @api.model
     def _apply(self, by_key, wanted):
-        """Write the differences only: create, update, unlink in batches."""
+        """Write the differences only: create, update, unlink in batches.
+        Targets given the same changes (a status, a note) share one
+        ``write``; the flush sends the updates of a column set as one query."""
         to_create = []
+        to_write = defaultdict(list)
         for key, values in wanted.items():
             target = by_key.pop(key, None)
             if not target:
                 to_create.append(values)
                 continue
-            changes = {
-                name: value
+            changes = tuple(
+                (name, value)
                 for name, value in values.items()
                 if name not in ("request_id", "target_type")
                 and target._sla_value(name) != value
-            }
+            )
             if changes:
-                target.write(changes)
+                to_write[changes].append(target.id)
+        for changes, ids in to_write.items():
+            self.browse(ids).write(dict(changes))
         if to_create:
             self.create(to_create)
         obsolete = self.browse([target.id for target in by_key.values()])

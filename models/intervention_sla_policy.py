@@ -1,6 +1,16 @@
-from odoo import fields, models
+from collections import namedtuple
+from uuid import uuid4
+
+from odoo import api, fields, models
+from odoo.tools.lru import LRU
 
 from .request_lifecycle import FINAL_STATES
+
+# What the SLA engine reads of a policy line, kept with the line table.
+LineTerms = namedtuple("LineTerms", "id target_type unit duration note")
+# The line tables of the policies, in this process, for every database: see
+# ``_line_table``.
+_LINE_TABLES = LRU(512)
 
 
 class InterventionSlaPolicy(models.Model):
@@ -21,6 +31,14 @@ class InterventionSlaPolicy(models.Model):
     line_ids = fields.One2many(
         "intervention.sla.policy.line", "policy_id", string="Targets"
     )
+    lines_version = fields.Char(
+        default=lambda self: uuid4().hex,
+        copy=False,
+        readonly=True,
+        help="Changes whenever a target of the policy is added, changed or "
+        "removed: the line table cached under the previous value is no longer "
+        "read.",
+    )
     at_risk_percent = fields.Integer(
         string="At Risk From (%)",
         default=75,
@@ -32,40 +50,70 @@ class InterventionSlaPolicy(models.Model):
         "The at-risk threshold is a percentage between 1 and 99.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A token of its own: a policy copied or imported never shares a
+        # cached line table with another.
+        for vals in vals_list:
+            vals["lines_version"] = uuid4().hex
+        return super().create(vals_list)
+
     def _find_line(self, target_type, severity, priority):
         """The policy line that applies to a target of a request with this
         severity and priority: the most specific match (severity and
         priority, then severity, then priority, then neither), the first by
         sequence among equals. Empty when the policy sets no target."""
+        terms = self._find_terms(target_type, severity, priority)
+        return self.env["intervention.sla.policy.line"].browse(terms and terms.id)
+
+    def _find_terms(self, target_type, severity, priority):
+        """``_find_line`` as the engine reads it: the line's ``LineTerms``
+        (id, target, unit, duration, note), or None."""
         self.ensure_one()
-        return (
-            self._line_table().get((target_type, severity, priority))
-            or self.env["intervention.sla.policy.line"]
-        )
+        return self._line_table().get((target_type, severity, priority))
 
     def _line_table(self):
-        """{(target type, severity, priority): line} for every combination,
-        built once per policy and transaction (the SLA engine asks for it for
-        every request of a batch)."""
-        cache = self.env.cr.cache.setdefault("intervention_sla_line_tables", {})
-        key = (
-            self.id,
-            tuple(self.line_ids.ids),
-            tuple(self.line_ids.mapped("write_date")),
-        )
-        if key not in cache:
-            table = {}
-            lines = self.line_ids.sorted("sequence")
-            severities = self.env["intervention.sla.policy.line"]._fields["severity"]
-            priorities = self.env["intervention.sla.policy.line"]._fields["priority"]
-            for target_type in set(lines.mapped("target_type")):
-                for severity, _label in severities.selection:
-                    for priority, _label in priorities.selection:
-                        table[target_type, severity, priority] = self._best_line(
-                            lines, target_type, severity, priority
+        """{(target type, severity, priority): LineTerms} for every
+        combination, built once per policy and ``lines_version`` in this
+        process (``_LINE_TABLES``): a single intake reads no policy line.
+
+        The token is renewed in the database by every create, write and
+        unlink of a line (``_renew_lines_version``), and read with the policy
+        (which the request's company check reads anyway): every process sees
+        a change at once, and a rolled-back change leaves no reusable key
+        behind. The table is built as superuser: it is the same for every
+        reader, as the engine runs as superuser."""
+        self.ensure_one()
+        key = (self.env.cr.dbname, self.id, self.lines_version)
+        table = _LINE_TABLES.get(key)
+        if table is None:
+            table = _LINE_TABLES[key] = self.sudo()._build_line_table()
+        return table
+
+    def _build_line_table(self):
+        table = {}
+        lines = self.line_ids.sorted("sequence")
+        severities = self.env["intervention.sla.policy.line"]._fields["severity"]
+        priorities = self.env["intervention.sla.policy.line"]._fields["priority"]
+        for target_type in set(lines.mapped("target_type")):
+            for severity, _label in severities.selection:
+                for priority, _label in priorities.selection:
+                    line = self._best_line(lines, target_type, severity, priority)
+                    if line:
+                        table[target_type, severity, priority] = LineTerms(
+                            line.id,
+                            line.target_type,
+                            line.unit,
+                            line.duration,
+                            line.note or False,
                         )
-            cache[key] = table
-        return cache[key]
+        return table
+
+    def _renew_lines_version(self):
+        """Drop the cached line tables of these policies, everywhere (one of
+        their lines was added, changed or removed)."""
+        if self:
+            self.sudo().write({"lines_version": uuid4().hex})
 
     @staticmethod
     def _best_line(lines, target_type, severity, priority):

@@ -77,20 +77,27 @@ class InterventionSlaPolicyLine(models.Model):
                     duration=f"{line.duration:g}",
                 )
 
+    # A change of the targets renews the policies' ``lines_version`` (their
+    # cached line tables are no longer read) before the open requests are
+    # synced on the new targets.
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines.policy_id._renew_lines_version()
         lines.policy_id._requests_to_update()._sla_sync()
         return lines
 
     def write(self, vals):
         policies = self.policy_id
         result = super().write(vals)
-        (policies | self.policy_id)._requests_to_update()._sla_sync()
+        policies |= self.policy_id
+        policies._renew_lines_version()
+        policies._requests_to_update()._sla_sync()
         return result
 
     def unlink(self):
         policies = self.policy_id
         result = super().unlink()
+        policies.exists()._renew_lines_version()
         policies._requests_to_update()._sla_sync()
         return result

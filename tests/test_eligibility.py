@@ -96,6 +96,29 @@ class TestEligibility(InterventionCommon):
         self.assertIn("not an authorised contact", request.coverage_message)
         self.assertVerdict(self._create_request(), False)
 
+    def test_contact_and_service_lists_changed_are_seen_at_once(self):
+        """The contract stores whether it lists contacts or excluded services
+        (the verdict reads a list only then): each change of a list is seen
+        by the next request."""
+        intern = self._create_contact(self.client, "Ivan Intern")
+        self.assertVerdict(self._create_request(requester_id=intern.id), False)
+        self.contract.contact_ids = self.contact
+        self.assertVerdict(self._create_request(requester_id=intern.id), "contact")
+        self.contract.contact_ids = False
+        self.assertVerdict(self._create_request(requester_id=intern.id), False)
+        # An archived contact restricts nothing until it is restored.
+        self.contact.active = False
+        self.contract.contact_ids = self.contact
+        self.assertVerdict(self._create_request(requester_id=intern.id), False)
+        self.contact.active = True
+        self.assertVerdict(self._create_request(requester_id=intern.id), "contact")
+        training = {"service_id": self.service_training.id}
+        self.assertVerdict(self._create_request(**training), False)
+        self.contract.excluded_service_ids = self.service_training
+        self.assertVerdict(self._create_request(**training), "excluded_service")
+        self.contract.excluded_service_ids = False
+        self.assertVerdict(self._create_request(**training), False)
+
     def test_contact_of_another_client(self):
         other = self.env["res.partner"].create({"name": "Other", "is_company": True})
         verdict = self.contract._get_coverage_verdict(

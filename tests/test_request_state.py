@@ -204,6 +204,29 @@ class TestRequestState(RequestStateCommon):
             all(name.startswith("DIT/20") for name in requests.mapped("name"))
         )
 
+    def test_references_follow_the_company_sequence_and_its_changes(self):
+        """The company's own sequence wins over the shared one; a change of
+        it, of its kind (no gap) or its archiving is followed at once."""
+        sequence = self.env["ir.sequence"].create(
+            {
+                "name": "Requests of this company",
+                "code": "intervention.request",
+                "prefix": "HQ/",
+                "padding": 3,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertEqual(self._create_request().name, "HQ/001")
+        sequence.prefix = "HQ-%(year)s/"
+        self.assertRegex(self._create_request().name, r"^HQ-20\d\d/002$")
+        sequence.write({"implementation": "no_gap", "number_next": 3})
+        names = self.env["intervention.request"].create(
+            [self._request_values(), self._request_values()]
+        )
+        self.assertEqual([name[-3:] for name in names.mapped("name")], ["003", "004"])
+        sequence.active = False
+        self.assertTrue(self._create_request().name.startswith("DIT/"))
+
     def test_buttons_stamp_dates(self):
         request = self._create_request()
         with freeze_time("2026-03-10 10:05:00"):

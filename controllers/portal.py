@@ -200,8 +200,10 @@ class InterventionPortal(CustomerPortal):
         return document.with_user(request.env.user).sudo()
 
     def _intervention_page(self, intervention, access_token=None, **kw):
-        values = self._prepare_portal_layout_values()
-        values.update(
+        # As Odoo's own record pages (invoice, order), not the layout values
+        # of the lists: their sales contact shows only in the account's side
+        # panel, which a record page does not have.
+        values = dict(
             intervention=intervention,
             page_name="intervention",
             deadlines=intervention._portal_deadlines(),

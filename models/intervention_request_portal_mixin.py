@@ -370,11 +370,22 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             "onsite": self.env._("Technician on site"),
         }
         rows = []
-        targets = self.sudo().sla_ids.sorted(
-            lambda t: (
-                TARGET_ORDER.index(t.target_type)
-                if t.target_type in TARGET_ORDER
-                else len(TARGET_ORDER)
+        # One query for the columns shown (the one2many would search, then
+        # read every column, joined to the request for its order).
+        targets = (
+            self.env["intervention.request.sla"]
+            .sudo()
+            .search_fetch(
+                [("request_id", "=", self.id)],
+                ["target_type", "deadline", "date_reached", "note", "status"],
+                order="id",
+            )
+            .sorted(
+                lambda t: (
+                    TARGET_ORDER.index(t.target_type)
+                    if t.target_type in TARGET_ORDER
+                    else len(TARGET_ORDER)
+                )
             )
         )
         for target in targets:
@@ -430,7 +441,15 @@ class InterventionRequestPortalMixin(models.AbstractModel):
             ._description_selection(self.env)
         )
         now = fields.Datetime.now()
-        for freeze in request.freeze_ids.filtered(lambda f: f.date_start <= now):
+        holds = (
+            self.env["intervention.freeze"]
+            .sudo()
+            .search_fetch(
+                [("request_id", "=", self.id), ("date_start", "<=", now)],
+                ["date_start", "date_end", "reason"],
+            )
+        )
+        for freeze in holds:
             events.append(
                 (
                     freeze.date_start,

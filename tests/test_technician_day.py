@@ -169,6 +169,19 @@ class TestSignatureOnSite(OnSiteCommon):
         self.assertIn("signed on site by Claire Martin", message.body)
         self.assertEqual(message.attachment_ids, attachment)
 
+    def test_no_signature_block_on_a_request_not_sent_on_site(self):
+        """The signature block shows on requests sent on site only: a request
+        handled remotely has nothing to sign on site."""
+        remote = self._create_request(
+            summary="Password reset", date_received=datetime(2026, 3, 10, 8, 0)
+        )
+        form = Form(remote.with_user(self.technician))
+        with self.assertRaisesRegex(AssertionError, "invisible"):
+            form.onsite_signature = SIGNATURE_PNG
+        # Sent on site, the block is there.
+        form = Form(self.request.with_user(self.technician))
+        form.onsite_signed_by = "Claire Martin"
+
     def test_signature_needs_signer_name(self):
         form = Form(self.request.with_user(self.technician))
         form.onsite_signature = SIGNATURE_PNG

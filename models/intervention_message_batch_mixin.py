@@ -6,6 +6,7 @@ from odoo.tools.mail import (
     email_normalize,
     email_split_and_format_normalize,
     formataddr,
+    generate_tracking_message_id,
 )
 
 # How many messages of a record Odoo looks at to find a new message's parent
@@ -97,6 +98,67 @@ class InterventionMessageBatchMixin(models.AbstractModel):
             messages, values_list, langs or {}, mail_auto_delete
         )
         records._notify_batch_send(mails, force_send)
+        return messages
+
+    def _message_notify_batch(self, values_list, force_send=False):
+        """``message_notify`` for several messages on no record, each to its
+        own partners (a person told of several records at once): one insert
+        of the messages, one read of all the recipients, one insert of the
+        e-mails and one of the notification rows. ``values_list``: dicts
+        with ``body``, ``subject`` and ``partner_ids``; the author is the
+        current user, as with ``message_notify``. Called on an empty
+        recordset of the model. The e-mails refer to no earlier message (no
+        record, no thread). Returns the messages."""
+        Thread = self.browse()._fallback_lang()
+        if not values_list:
+            return self.env["mail.message"]
+        author_id, email_from = Thread._message_compute_author()
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        reply_to = Thread._notify_get_reply_to(default=email_from, author_id=author_id)[
+            False
+        ]
+        create_values = [
+            {
+                "author_id": author_id,
+                "email_from": email_from,
+                "model": False,
+                "res_id": False,
+                "body": escape(values.get("body") or ""),
+                "is_internal": True,
+                "message_type": "user_notification",
+                "subject": values.get("subject") or False,
+                "subtype_id": subtype_id,
+                "message_id": generate_tracking_message_id("message-notify"),
+                "partner_ids": list(values["partner_ids"]),
+                "email_add_signature": True,
+                "reply_to": reply_to,
+            }
+            for values in values_list
+        ]
+        messages = Thread._message_create(create_values)
+        pids = sorted(
+            {pid for values in create_values for pid in values["partner_ids"]}
+        )
+        partners = self.env["mail.followers"]._get_recipient_data(
+            None, "user_notification", subtype_id, pids
+        )[0]
+        items = []
+        for message, values in zip(messages, create_values, strict=True):
+            recipients = [
+                dict(partners[pid], is_follower=False)
+                for pid in values["partner_ids"]
+                if pid in partners and partners[pid]["active"] is not False
+            ]
+            if any(r["notif"] == "inbox" for r in recipients):
+                Thread._notify_thread_by_inbox(message, recipients, msg_vals=values)
+            if Thread._notify_get_recipients_for_extra_notifications(
+                message, recipients, msg_vals=values
+            ):
+                Thread._notify_thread_by_web_push(message, recipients, msg_vals=values)
+            items.append(
+                (Thread, message, values, recipients, self.env["mail.message"], False)
+            )
+        Thread._notify_batch_send(Thread._notify_batch_mails(items, True), force_send)
         return messages
 
     # ------------------------------------------------------------------
@@ -221,20 +283,40 @@ class InterventionMessageBatchMixin(models.AbstractModel):
         notification rows (the e-mail's status in the chatter) of all the
         messages created at once. Returns the e-mails."""
         references = self._notify_batch_references(messages)
+        return self._notify_batch_mails(
+            [
+                (
+                    record,
+                    message,
+                    values,
+                    recipients[record.id],
+                    references[message.id],
+                    langs.get(record.id, False),
+                )
+                for record, message, values in zip(
+                    self, messages, values_list, strict=True
+                )
+            ],
+            mail_auto_delete,
+        )
+
+    def _notify_batch_mails(self, items, mail_auto_delete):
+        """The e-mails and notification rows (the e-mail's status in the
+        chatter) of messages, created at once; ``items``: (record or empty
+        recordset, message, its values, its recipients data, the earlier
+        messages its e-mail refers to, the language of its e-mails or
+        False). Returns the e-mails."""
         batch_size = (
             int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size"))
             or 50
         )
         mail_values, notification_values = [], []
-        for record, message, values in zip(self, messages, values_list, strict=True):
-            partners_data = [r for r in recipients[record.id] if r["notif"] == "email"]
+        for record, message, values, recipients, ancestors, lang in items:
+            partners_data = [r for r in recipients if r["notif"] == "email"]
             if not partners_data:
                 continue
             base = record._notify_batch_base_mail_values(
-                message,
-                partners_data,
-                references[message.id],
-                {"auto_delete": mail_auto_delete},
+                message, partners_data, ancestors, {"auto_delete": mail_auto_delete}
             )
             notification_base = record._notify_by_email_get_base_notification_values(
                 message
@@ -249,7 +331,7 @@ class InterventionMessageBatchMixin(models.AbstractModel):
                 message,
                 partners_data,
                 msg_vals=notify_values,
-                force_email_lang=langs.get(record.id, False),
+                force_email_lang=lang,
             ):
                 body = record._notify_by_email_render_layout(
                     message, group, msg_vals=notify_values, render_values=render_values
@@ -336,11 +418,13 @@ class InterventionMessageBatchMixin(models.AbstractModel):
         self, message, recipients_data, ancestors, additional_values
     ):
         """``_notify_by_email_get_base_mail_values`` with the references
-        found for the batch (``ancestors``)."""
-        self.ensure_one()
+        found for the batch (``ancestors``); ``self`` is the record, or
+        empty for a message on no record (``_message_notify_batch``)."""
         message_sudo = message.sudo()
         subject = (
-            message.subject or self._message_compute_subject() or message.record_name
+            message.subject
+            or (self and self.ensure_one()._message_compute_subject())
+            or message.record_name
         )
         if subject:
             subject = " ".join(subject.splitlines())

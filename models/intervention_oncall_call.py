@@ -36,7 +36,11 @@ class InterventionOncallCall(models.Model):
 
     _name = "intervention.oncall.call"
     _description = "After-hours Call"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "intervention.message.batch.mixin",
+    ]
     _order = "date_call desc, id desc"
     _check_company_auto = True
 
@@ -447,7 +451,10 @@ class InterventionOncallCall(models.Model):
         with the calls): one search of the managers on duty for all the
         agencies, one write per person, the activities created at once
         (their own "assigned" e-mail left out: the message above is the
-        e-mail) and the notes logged at once."""
+        e-mail) and the notes logged at once. The tracking of the write (the
+        level, the person to call) is shown on each call's note rather than
+        in a tracking message of its own (``_escalation_write``), and the
+        messages listing several calls go through the mail queue."""
         if not self:
             return
         now = fields.Datetime.now()
@@ -460,15 +467,18 @@ class InterventionOncallCall(models.Model):
             user, shift, next_escalation = targets[call]
             key = (user or call.callee_id, shift, next_escalation)
             groups.setdefault(key, []).append(call.id)
-        for (callee, shift, next_escalation), ids in groups.items():
-            self.browse(ids).write(
-                {
+        tracking = self._escalation_write(
+            {
+                key: {
                     "escalation_level": level,
-                    "callee_id": callee.id,
-                    "callee_shift_id": shift.id,
-                    "date_next_escalation": next_escalation,
+                    "callee_id": key[0].id,
+                    "callee_shift_id": key[1].id,
+                    "date_next_escalation": key[2],
                 }
-            )
+                for key in groups
+            },
+            groups,
+        )
         bodies = {}
         for call in self:
             user = targets[call][0]
@@ -479,7 +489,52 @@ class InterventionOncallCall(models.Model):
                 reason=reason,
             )
         self._escalation_activities(targets, bodies)
-        self._escalation_notify(targets, bodies)
+        self._escalation_notify(targets, bodies, tracking)
+
+    def _escalation_write(self, values, groups):
+        """Write ``values[key]`` on the calls ``groups[key]`` (ids) without
+        Odoo's tracking message per call; returns {call id: tracking value
+        commands} (the changes of the tracked fields, Odoo's ``_mail_track``),
+        which ``_escalation_notify`` puts on each call's note: the chatter
+        shows the same changes, in the escalation note. Tracking pending from
+        earlier writes of the transaction on these calls is taken over (its
+        initial values kept), so that it is neither lost nor logged twice;
+        calls whose tracking is disabled get none."""
+        context = self.env.context
+        fnames = self._track_get_fields()
+        if not fnames or context.get("tracking_disable") or context.get("mail_notrack"):
+            for key, ids in groups.items():
+                self.browse(ids).write(values[key])
+            return {}
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        initial = {}
+        for call in self:
+            if call.id in pending and pending[call.id] is None:
+                continue  # tracking discarded for this call
+            earlier = pending.pop(call.id, None) or {}
+            initial[call.id] = {
+                fname: earlier[fname] if fname in earlier else call[fname]
+                for fname in fnames
+            }
+        # The names of the former values, read at once (after the write,
+        # each would be read alone: its prefetch follows the new values).
+        for fname in fnames:
+            field = self._fields[fname]
+            if field.type == "many2one":
+                self.env[field.comodel_name].browse(
+                    {old[fname].id for old in initial.values()} - {False}
+                ).mapped("display_name")
+        quiet = self.with_context(mail_notrack=True)
+        for key, ids in groups.items():
+            quiet.browse(ids).write(values[key])
+        tracked = self.fields_get(
+            fnames, attributes=("string", "type", "selection", "currency_field")
+        )
+        return {
+            call.id: call._mail_track(tracked, initial[call.id])[1]
+            for call in self
+            if call.id in initial
+        }
 
     def _escalation_targets(self, level, now):
         """``{call: (user, shift, next escalation)}``: the regional manager on
@@ -540,34 +595,53 @@ class InterventionOncallCall(models.Model):
                 mail_activity_quick_update=True
             ).create(values)
 
-    def _escalation_notify(self, targets, bodies):
+    def _escalation_notify(self, targets, bodies, tracking):
         """Tell each person: a message on the call when one call goes to
         them, else the notes logged on the calls and one message listing
-        them. Calls with nobody to tell get the note only."""
+        them, those messages of all the people sent at once
+        (``_message_notify_batch``, through the mail queue). Calls with
+        nobody to tell get the note only. Each call's message or note
+        carries the changes of its tracked fields (``tracking``), the notes'
+        in one insert."""
         by_user = {}
         for call in self:
             by_user.setdefault(targets[call][0], self.browse())
             by_user[targets[call][0]] |= call
+        logged = self.browse()
+        listed = []
         for user, calls in by_user.items():
             if user and len(calls) == 1:
                 calls.message_post(
-                    body=bodies[calls.id], partner_ids=user.partner_id.ids
+                    body=bodies[calls.id],
+                    partner_ids=user.partner_id.ids,
+                    tracking_value_ids=tracking.get(calls.id, []),
                 )
                 continue
-            calls._message_log_batch(
-                bodies={call.id: bodies[call.id] for call in calls}
-            )
+            logged |= calls
             if user:
-                self.browse().message_notify(
-                    partner_ids=user.partner_id.ids,
-                    subject=self.env._(
-                        "%(count)s after-hours calls unanswered", count=len(calls)
-                    ),
-                    body=Markup("<br/>").join(
-                        Markup("%s: %s") % (call.name, bodies[call.id])
-                        for call in calls
-                    ),
+                listed.append(
+                    {
+                        "partner_ids": user.partner_id.ids,
+                        "subject": self.env._(
+                            "%(count)s after-hours calls unanswered", count=len(calls)
+                        ),
+                        "body": Markup("<br/>").join(
+                            Markup("%s: %s") % (call.name, bodies[call.id])
+                            for call in calls
+                        ),
+                    }
                 )
+        notes = logged._message_log_batch(
+            bodies={call.id: bodies[call.id] for call in logged}
+        )
+        tracking_values = [
+            dict(command[2], mail_message_id=note.id)
+            for note in notes
+            for command in tracking.get(note.res_id, [])
+        ]
+        if tracking_values:
+            self.env["mail.tracking.value"].sudo().create(tracking_values)
+        self.browse()._message_notify_batch(listed)
 
     @api.model
     def _cron_escalate_unanswered(self, batch_size=100):

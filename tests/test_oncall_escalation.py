@@ -140,6 +140,36 @@ class TestOncallEscalationCron(OncallCommon):
         self.assertIn(first.name, told.body)
         self.assertIn(second.name, told.body)
 
+    def test_escalation_note_shows_the_level_and_person_change(self):
+        """The chatter of each escalated call shows, in its escalation
+        note, the level and the person to call before and after; the
+        manager's message listing the calls is e-mailed to them."""
+        first = self._take_call(TUESDAY_19H)
+        second = self._take_call(datetime(2026, 3, 10, 18, 5))
+        self._run_cron("2026-03-10 18:40:00")
+        for call in first | second:
+            changes = call.message_ids.sudo().tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "escalation_level"
+            )
+            self.assertEqual(len(changes), 1, "the level change is shown once")
+            self.assertEqual(
+                (changes.old_value_char, changes.new_value_char),
+                ("None", "On-call manager"),
+            )
+            self.assertIn("Escalated to", str(changes.mail_message_id.body))
+            callee = changes.mail_message_id.sudo().tracking_value_ids.filtered(
+                lambda t: t.field_id.name == "callee_id"
+            )
+            self.assertEqual(
+                (callee.old_value_char, callee.new_value_char),
+                (self.technician.name, self.regional.name),
+            )
+        mail = self.env["mail.mail"].search(
+            [("subject", "=", "2 after-hours calls unanswered")]
+        )
+        self.assertEqual(mail.recipient_ids, self.regional.partner_id)
+        self.assertIn(first.name, mail.body_html)
+
     def test_reached_call_is_not_escalated(self):
         call = self._take_call(TUESDAY_19H)
         with freeze_time("2026-03-10 18:05:00"):

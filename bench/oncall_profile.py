@@ -16,6 +16,7 @@ prints the first call's chatter. Nothing is committed
 (``_commit_progress`` replaced by a no-op, rolled back at the end); the
 tracking of the writes is flushed (precommit) inside the measure.
 """
+
 import cProfile
 import io
 import os
@@ -29,6 +30,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields, sql_db
+
 from odoo.addons.base.models.ir_cron import IrCron
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
@@ -43,36 +45,64 @@ env = quiet_env(env)
 cr = env.cr
 business = make_calendar(env, "Mon-Fri 9-18", "01234", [(9, 18)])
 users = env["res.users"].create(
-    [{"name": f"Tech {i:03d}", "login": f"bench_tech_{i}", "email": f"t{i}@b.example"}
-     for i in range(AGENCIES * 5)]
+    [
+        {
+            "name": f"Tech {i:03d}",
+            "login": f"bench_tech_{i}",
+            "email": f"t{i}@b.example",
+        }
+        for i in range(AGENCIES * 5)
+    ]
 )
 director = env["res.users"].create(
     {"name": "General Manager", "login": "bench_direction", "email": "gm@b.example"}
 )
 env.company.intervention_oncall_direction_id = director
 agencies = env["intervention.agency"].create(
-    [{"name": f"Agency {i:03d}", "email": f"agency{i}@bench.example",
-      "resource_calendar_id": business.id, "manager_id": users[i * 5 + 4].id}
-     for i in range(AGENCIES)]
+    [
+        {
+            "name": f"Agency {i:03d}",
+            "email": f"agency{i}@bench.example",
+            "resource_calendar_id": business.id,
+            "manager_id": users[i * 5 + 4].id,
+        }
+        for i in range(AGENCIES)
+    ]
 )
 now = fields.Datetime.now()
 Shift = env["intervention.oncall.shift"]
 Shift.create(
-    [{"agency_id": a.id, "level": lvl, "user_id": users[i * 5 + (0 if lvl == "1" else 3)].id,
-      "date_start": now - timedelta(days=2), "date_end": now + timedelta(days=5)}
-     for i, a in enumerate(agencies) for lvl in ("1", "2")]
+    [
+        {
+            "agency_id": a.id,
+            "level": lvl,
+            "user_id": users[i * 5 + (0 if lvl == "1" else 3)].id,
+            "date_start": now - timedelta(days=2),
+            "date_end": now + timedelta(days=5),
+        }
+        for i, a in enumerate(agencies)
+        for lvl in ("1", "2")
+    ]
 )
 client = env["res.partner"].create({"name": "Bench client", "is_company": True})
 values = []
 for n in range(DUE):
     agency = agencies[n % AGENCIES]
     shift = agency._shift_at("1", now)
-    values.append({
-        "date_call": now - timedelta(minutes=45), "partner_id": client.id,
-        "agency_id": agency.id, "caller_name": f"Caller {n}", "state": "open",
-        "outcome": "call_technician", "callee_id": shift.user_id.id,
-        "callee_shift_id": shift.id, "date_due": now - timedelta(minutes=45),
-        "date_next_escalation": now - timedelta(minutes=15)})
+    values.append(
+        {
+            "date_call": now - timedelta(minutes=45),
+            "partner_id": client.id,
+            "agency_id": agency.id,
+            "caller_name": f"Caller {n}",
+            "state": "open",
+            "outcome": "call_technician",
+            "callee_id": shift.user_id.id,
+            "callee_shift_id": shift.id,
+            "date_due": now - timedelta(minutes=45),
+            "date_next_escalation": now - timedelta(minutes=15),
+        }
+    )
 calls = env["intervention.oncall.call"].create(values)
 env.flush_all()
 cr.commit()
@@ -90,7 +120,13 @@ def counting_execute(self, query, params=None, log_exceptions=True):
     if pat and pat in text and stacks[pat] < 3:
         stacks[pat] += 1
         print("---- STACK for", text[:80])
-        print("".join(l for l in traceback.format_stack(limit=30)[:-1] if "/odoo/orm/" not in l))
+        print(
+            "".join(
+                l
+                for l in traceback.format_stack(limit=30)[:-1]
+                if "/odoo/orm/" not in l
+            )
+        )
     return original_execute(self, query, params, log_exceptions)
 
 
@@ -122,14 +158,32 @@ with patch.object(IrCron, "_commit_progress", lambda *a, **k: float("inf")):
     run("technician -> manager")
     env.invalidate_all()
     print(Counter(calls.mapped("escalation_level")))
-    cr.execute("UPDATE intervention_oncall_call SET date_next_escalation = %s WHERE id = ANY(%s)",
-               [now - timedelta(minutes=1), calls.ids])
+    cr.execute(
+        "UPDATE intervention_oncall_call SET date_next_escalation = %s"
+        " WHERE id = ANY(%s)",
+        [now - timedelta(minutes=1), calls.ids],
+    )
     run("manager -> general")
     env.invalidate_all()
     print(Counter(calls.mapped("escalation_level")))
     c = calls[0]
     for m in c.message_ids:
-        print(m.message_type, m.subtype_id.name, repr(m.body)[:200], m.partner_ids.mapped("name"),
-              [(t.field_id.name, t.old_value_char, t.new_value_char) for t in m.sudo().tracking_value_ids])
-    print("mails", env["mail.mail"].search_count([]), "activities", env["mail.activity"].search_count([("res_model","=","intervention.oncall.call")]))
+        print(
+            m.message_type,
+            m.subtype_id.name,
+            repr(m.body)[:200],
+            m.partner_ids.mapped("name"),
+            [
+                (t.field_id.name, t.old_value_char, t.new_value_char)
+                for t in m.sudo().tracking_value_ids
+            ],
+        )
+    print(
+        "mails",
+        env["mail.mail"].search_count([]),
+        "activities",
+        env["mail.activity"].search_count(
+            [("res_model", "=", "intervention.oncall.call")]
+        ),
+    )
 cr.rollback()

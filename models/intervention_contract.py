@@ -23,6 +23,27 @@ COVERAGE_REASONS = [
     ("excluded_service", "Excluded service"),
     ("after_hours", "After-hours service not subscribed"),
 ]
+# What the intake of a request reads of its contract (in force, coverage,
+# calendar, SLA policy, escalation ladder, channel surcharge): the columns
+# fetched when the contract is found or given, instead of all of them.
+INTAKE_FIELDS = (
+    "name",
+    "partner_id",
+    "company_id",
+    "state",
+    "date_start",
+    "date_end",
+    "coverage_type",
+    "resource_calendar_id",
+    "coverage_calendar_id",
+    "sla_policy_id",
+    "escalation_ladder_id",
+    "has_contact_list",
+    "has_excluded_services",
+    "equipment_scope",
+    "include_phone",
+    "include_email",
+)
 
 
 class InterventionContract(models.Model):
@@ -505,7 +526,7 @@ class InterventionContract(models.Model):
         domain &= Domain("date_start", "<=", day) & (
             Domain("date_end", "=", False) | Domain("date_end", ">=", day)
         )
-        return self.search(domain)
+        return self.search_fetch(domain, INTAKE_FIELDS)
 
     def _is_in_force(self, when):
         """True when the contract covered the date of ``when`` (a datetime)."""

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, html2plaintext
 
-from .intervention_contract import COVERAGE_REASONS
+from .intervention_contract import COVERAGE_REASONS, INTAKE_FIELDS
 from .intervention_domain import SUPPORT_LEVELS
 from .request_lifecycle import (
     AUTOMATIC_BILLABLE_CAUSES,
@@ -39,6 +39,23 @@ COMPLETENESS_FIELDS = (
     "product_id",
     "multiple_malfunctions",
 )
+# What a creation reads of the records around the request, by model: fetched
+# up front by ``_prefetch_creation_context``, these columns only, where the
+# ORM would load every column of each record at its first read (a
+# partner's fifty, a contract's forty, a company's hundred and more).
+CREATION_FETCH_FIELDS = {
+    "res.users": ("active", "share", "partner_id"),
+    "res.company": (
+        "name",
+        "alias_domain_id",
+        "currency_id",
+        "resource_calendar_id",
+        "intervention_sla_policy_id",
+    ),
+    "res.partner": ("name", "email", "phone", "commercial_partner_id"),
+    "intervention.sla.policy": ("company_id", "lines_version", "at_risk_percent"),
+    "res.currency": ("rounding", "decimal_places"),
+}
 
 
 class InterventionRequest(models.Model):
@@ -335,7 +352,52 @@ class InterventionRequest(models.Model):
                     .browse(vals["domain_id"])
                     .support_level
                 )
+        self._prefetch_creation_context(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _prefetch_creation_context(self, vals_list):
+        """Fetch what creating ``vals_list`` reads of the records around the
+        requests, in one narrow query per model (``CREATION_FETCH_FIELDS``,
+        the contract's ``INTAKE_FIELDS``): the contract and the requester or
+        site (computes, constraints, coverage), the company and its currency
+        (the amounts written), the SLA policy (company check, targets) and,
+        with the chatter on, the user and their partner (follower, author of
+        the creation message, in the same query as the requesters). Only
+        records the creation reads anyway are fetched, as superuser as the
+        computes and constraints reading them do: no query is added, and a
+        single intake reads a few columns instead of some three hundred."""
+        env = self.sudo().env
+        chatter = not (
+            self.env.context.get("tracking_disable")
+            or self.env.context.get("mail_create_nolog")
+        )
+        user = env.user if chatter else env["res.users"]
+        user.fetch(CREATION_FETCH_FIELDS["res.users"])
+        companies = env["res.company"].browse(
+            {vals.get("company_id") or self.env.company.id for vals in vals_list}
+        )
+        companies.fetch(CREATION_FETCH_FIELDS["res.company"])
+        contracts = env["intervention.contract"].browse(
+            {vals["contract_id"] for vals in vals_list if vals.get("contract_id")}
+        )
+        contracts.fetch(INTAKE_FIELDS)
+        partners = env["res.partner"].browse(
+            {
+                vals[fname]
+                for vals in vals_list
+                for fname in ("requester_id", "site_id")
+                if vals.get(fname)
+            }
+        )
+        (partners | user.partner_id).fetch(CREATION_FETCH_FIELDS["res.partner"])
+        policies = contracts.sla_policy_id
+        if not all(vals.get("contract_id") for vals in vals_list) or not all(
+            contract.sla_policy_id for contract in contracts
+        ):
+            policies |= companies.intervention_sla_policy_id
+        policies.fetch(CREATION_FETCH_FIELDS["intervention.sla.policy"])
+        companies.currency_id.fetch(CREATION_FETCH_FIELDS["res.currency"])
 
     def _creation_message(self):
         """The chatter's creation line, without reading the model's name

@@ -150,6 +150,11 @@ class InterventionRequestSla(models.Model):
         by_calendar = defaultdict(lambda: self.env["intervention.request"])
         for request in requests:
             by_calendar[request._sla_calendar()] |= request
+        # What the cached work intervals are looked up by, fetched alone
+        # (not the calendar's every column) for all the calendars at once.
+        self.env["resource.calendar"].union(
+            *(calendar for calendar, _holidays in by_calendar)
+        ).fetch(["tz", "intervention_intervals_version"])
         for (calendar, holidays), group in by_calendar.items():
             if not calendar:
                 continue

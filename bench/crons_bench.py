@@ -4,7 +4,7 @@ and auto-closure").
 Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default;
 BENCH_DUE=1000 due rows per action by default, 1 % of the total;
 BENCH_SIZES=10000,100000 the sizes measured, by default a tenth then the
-total; BENCH_STATEMENTS=10 contracts whose statement of last month is due,
+total, the first one at least 5 x BENCH_DUE; BENCH_STATEMENTS=10 contracts whose statement of last month is due,
 BENCH_CONTRACTS=300 after-hours contracts)
 
 Creates the requests in steps (by default a tenth, then the rest), makes
@@ -184,7 +184,7 @@ def make_due(requests, count):
     targets = cr.rowcount
     cr.commit()
     env.invalidate_all()
-    return escalations, targets
+    return escalations, targets, chosen
 
 
 def park_all():
@@ -197,11 +197,16 @@ def park_all():
     cr.commit()
 
 
-def make_followup_due(requests, count):
+def make_followup_due(requests, count, taken):
     """``count`` requests due for each follow-up action, ``count`` awaiting
-    an answer for the digest."""
+    an answer for the digest, none among ``taken`` (the requests made due for
+    the escalation and the SLA statuses: the statuses action re-syncs them,
+    which moves a waiting request's reminder and closure dates on, so that
+    fewer than ``count`` would stay due)."""
     past = fields.Datetime.now() - timedelta(minutes=1)
-    sample = random.sample(requests.ids, 4 * count)
+    taken = set(taken)
+    free = [request_id for request_id in requests.ids if request_id not in taken]
+    sample = random.sample(free, 4 * count)
     reminders, closures, resolved, awaiting = (
         sample[i * count : (i + 1) * count] for i in range(4)
     )
@@ -438,9 +443,9 @@ for size in SIZES:
         orm_created |= more
     created |= more
     # Due rows among the ORM-created requests (the copies are plain rows).
-    escalations, targets = make_due(orm_created, due)
+    escalations, targets, chosen = make_due(orm_created, due)
     park_all()
-    make_followup_due(orm_created, due)
+    make_followup_due(orm_created, due, chosen)
     counts = {"escalations": escalations, "targets": targets, "due": due}
     counts.update(prepare_size())
     print(

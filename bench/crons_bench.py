@@ -4,8 +4,9 @@ and auto-closure").
 Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default;
 BENCH_DUE=1000 due rows per action by default, 1 % of the total;
 BENCH_SIZES=10000,100000 the sizes measured, by default a tenth then the
-total, the first one at least 5 x BENCH_DUE; BENCH_STATEMENTS=10 contracts whose statement of last month is due,
-BENCH_CONTRACTS=300 after-hours contracts)
+total, the first one at least 5 x BENCH_DUE; BENCH_STATEMENTS=10
+contracts whose statement of last month is due, BENCH_CONTRACTS=300
+after-hours contracts)
 
 Creates the requests in steps (by default a tenth, then the rest), makes
 BENCH_DUE rows due for each scheduled action (due dates moved into the past

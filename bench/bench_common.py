@@ -4,7 +4,9 @@ import random
 import time
 from datetime import date, datetime, timedelta
 
-from odoo import sql_db
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, sql_db
 
 QUIET = {
     "tracking_disable": True,
@@ -186,18 +188,7 @@ def setup_contracts(env, ladder=None):
     manager = make_bench_manager(env)
     contracts = []
     for index, calendar in enumerate(calendars):
-        client = env["res.partner"].create(
-            {"name": f"Bench client {index}", "is_company": True}
-        )
-        contact = env["res.partner"].create(
-            {
-                "name": f"Bench contact {index}",
-                "parent_id": client.id,
-                "email": f"c{index}@bench.example",
-            }
-        )
         values = {
-            "partner_id": client.id,
             "date_start": date(2026, 1, 1),
             "resource_calendar_id": calendar.id,
             "sla_policy_id": policy.id,
@@ -206,10 +197,116 @@ def setup_contracts(env, ladder=None):
         }
         if index == 2:
             values.update(coverage_type="oncall", coverage_calendar_id=calendar.id)
-        contract = env["intervention.contract"].create(values)
-        contract.action_activate()
-        contracts.append((contract, contact))
+        contracts += make_client_contracts(env, [index], values)
     return calendars, policy, contracts
+
+
+def make_client_contracts(env, indexes, values, contact_list=False):
+    """One client company, one contact with an e-mail address and one active
+    contract of ``values`` per index of ``indexes``: [(contract, contact)].
+    ``contact_list``: the contact is the contract's authorised contact (who
+    receives its compliance statements)."""
+    Partner = env["res.partner"]
+    clients = Partner.create(
+        [{"name": f"Bench client {index}", "is_company": True} for index in indexes]
+    )
+    contacts = Partner.create(
+        [
+            {
+                "name": f"Bench contact {index}",
+                "parent_id": client.id,
+                "email": f"c{str(index).replace(' ', '-')}@bench.example",
+            }
+            for index, client in zip(indexes, clients, strict=True)
+        ]
+    )
+    contracts = env["intervention.contract"].create(
+        [
+            {
+                **values,
+                "partner_id": client.id,
+                "contact_ids": [(6, 0, contact.ids if contact_list else [])],
+            }
+            for client, contact in zip(clients, contacts, strict=True)
+        ]
+    )
+    contracts.action_activate()
+    return list(zip(contracts, contacts, strict=True))
+
+
+def previous_month_start(env):
+    """First day of last month (the month the statements sent now cover)."""
+    return fields.Date.context_today(env["res.users"]).replace(day=1) - relativedelta(
+        months=1
+    )
+
+
+def make_statement_contracts(env, calendar, policy, count, requests):
+    """``count`` contracts in force last month whose statement of last month
+    is due, with ``requests`` requests received last month between them
+    (ORM-created: the SLA engine sets their targets, met or breached, as a
+    month of real requests). No escalation ladder, and nothing left due for
+    the other actions. Returns the contracts."""
+    month = previous_month_start(env)
+    pairs = make_client_contracts(
+        env,
+        [f"statement {index}" for index in range(count)],
+        {
+            "date_start": month - relativedelta(months=1),
+            "resource_calendar_id": calendar.id,
+            "sla_policy_id": policy.id,
+        },
+        contact_list=True,
+    )
+    start = datetime.combine(month, datetime.min.time())
+    minutes = (month + relativedelta(months=1) - month).days * 24 * 60 - 60
+    timed_create(env, request_values(pairs, requests, start, minutes), 1000)
+    return env["intervention.contract"].browse(c.id for c, _contact in pairs)
+
+
+def reset_statements(cr, month):
+    """Nothing sent for ``month`` yet: every contract in force then is due
+    again (statements deleted with their rows, as at the first run)."""
+    cr.execute(
+        "DELETE FROM intervention_compliance_statement WHERE period_start = %s",
+        [month],
+    )
+
+
+def make_after_hours_contracts(env, calendar, policy, count):
+    """``count`` on-call contracts in force from today: the clients of the
+    weekly after-hours file, then (``make_contracts_expire``) the contracts
+    due to expire. From today, so none of them is due a statement of last
+    month."""
+    pairs = make_client_contracts(
+        env,
+        [f"after-hours {index}" for index in range(count)],
+        {
+            "date_start": fields.Date.context_today(env["res.users"]),
+            "resource_calendar_id": calendar.id,
+            "sla_policy_id": policy.id,
+            "coverage_type": "oncall",
+            "coverage_calendar_id": calendar.id,
+        },
+    )
+    return env["intervention.contract"].browse(c.id for c, _contact in pairs)
+
+
+def make_contracts_expire(cr, contracts, expire):
+    """``expire``: the contracts ended yesterday (due to expire); else back
+    in force from today, open-ended (as ``make_after_hours_contracts``)."""
+    today = fields.Date.context_today(contracts.env["res.users"])
+    start, end = (
+        (today - timedelta(days=1), today - timedelta(days=1))
+        if expire
+        else (today, None)
+    )
+    cr.execute(
+        "UPDATE intervention_contract SET state = 'active', date_start = %s,"
+        " date_end = %s WHERE id = ANY(%s)",
+        [start, end, contracts.ids],
+    )
+    contracts.invalidate_recordset()
 
 
 def request_values(contracts, count, start, spread_minutes):

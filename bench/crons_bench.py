@@ -4,7 +4,9 @@ and auto-closure").
 Run with: bench/run.sh crons_bench.py   (BENCH_REQUESTS=100000 by default;
 BENCH_DUE=1000 due rows per action by default, 1 % of the total;
 BENCH_SIZES=10000,100000 the sizes measured, by default a tenth then the
-total)
+total, the first one at least 5 x BENCH_DUE; BENCH_STATEMENTS=10
+contracts whose statement of last month is due, BENCH_CONTRACTS=300
+after-hours contracts)
 
 Creates the requests in steps (by default a tenth, then the rest), makes
 BENCH_DUE rows due for each scheduled action (due dates moved into the past
@@ -22,6 +24,15 @@ with the rest (nothing due) and the due rows are sampled among the
 ORM-created requests, so the actions find what they would find among
 100,000 real requests: the same tables and indexes, 1 % due.
 BENCH_FILL=orm creates every request through the ORM instead.
+
+The contract actions run on their own due rows, the same at every size:
+the monthly compliance statements of BENCH_STATEMENTS contracts, between
+which BENCH_DUE requests were received last month (ORM-created; their
+statements deleted before each size, each statement built and sent with its
+PDF), the weekly after-hours file listing BENCH_CONTRACTS on-call contracts
+(and the bench's on-call contract), then those contracts ended yesterday
+for the contract expiry. Escalation rows still due once every action has
+run are counted (none expected).
 """
 
 import os
@@ -31,15 +42,20 @@ import time
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
 from bench_common import (
+    make_after_hours_contracts,
     make_bench_ladder,
+    make_contracts_expire,
     make_followup_rows_due,
+    make_statement_contracts,
     measure,
+    previous_month_start,
     quiet_env,
     request_values,
+    reset_statements,
     setup_contracts,
     timed_create,
 )
@@ -50,6 +66,11 @@ SIZES = [
     int(size)
     for size in os.environ.get("BENCH_SIZES", f"{TOTAL // 10},{TOTAL}").split(",")
 ]
+# The contract actions: contracts whose statement of last month is due
+# (with the BENCH_DUE requests received last month), contracts in the weekly
+# after-hours file, then due to expire.
+STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "10"))
+CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "300"))
 BATCH = 1000
 FILL = os.environ.get("BENCH_FILL", "copy")
 env = quiet_env(env)  # noqa: F821
@@ -164,7 +185,7 @@ def make_due(requests, count):
     targets = cr.rowcount
     cr.commit()
     env.invalidate_all()
-    return escalations, targets
+    return escalations, targets, chosen
 
 
 def park_all():
@@ -177,11 +198,16 @@ def park_all():
     cr.commit()
 
 
-def make_followup_due(requests, count):
+def make_followup_due(requests, count, taken):
     """``count`` requests due for each follow-up action, ``count`` awaiting
-    an answer for the digest."""
+    an answer for the digest, none among ``taken`` (the requests made due for
+    the escalation and the SLA statuses: the statuses action re-syncs them,
+    which moves a waiting request's reminder and closure dates on, so that
+    fewer than ``count`` would stay due)."""
     past = fields.Datetime.now() - timedelta(minutes=1)
-    sample = random.sample(requests.ids, 4 * count)
+    taken = set(taken)
+    free = [request_id for request_id in requests.ids if request_id not in taken]
+    sample = random.sample(free, 4 * count)
     reminders, closures, resolved, awaiting = (
         sample[i * count : (i + 1) * count] for i in range(4)
     )
@@ -196,16 +222,35 @@ def make_followup_due(requests, count):
     env.invalidate_all()
 
 
-def run_followup(method, state, date_field):
+def run_while_due(model, domain, call):
+    """A step of ``measure``: ``call()`` while ``model`` has rows matching
+    ``domain()``, as the scheduler runs an action again while it reports
+    rows remaining."""
+
+    last = {"count": None}
+
     def run():
-        now = fields.Datetime.now()
-        domain = [("state", "=", state), (date_field, "<=", now)]
-        if not due_count("intervention.request", domain):
+        count = env[model].search_count(domain())
+        # Stop when nothing is due, or when a run left the same rows due
+        # (held by another worker, set aside after failures, or not due
+        # yet for the action: statements before the month's first business
+        # day).
+        if not count or count == last["count"]:
             return False
-        getattr(env["intervention.request"], method)(batch_size=200)
+        last["count"] = count
+        call()
         return True
 
     return run
+
+
+def run_followup(method, state, date_field):
+    Request = env["intervention.request"]
+    return run_while_due(
+        Request._name,
+        lambda: [("state", "=", state), (date_field, "<=", fields.Datetime.now())],
+        lambda: getattr(Request, method)(batch_size=200),
+    )
 
 
 def run_digest_once():
@@ -238,31 +283,112 @@ def digest_plan():
     return "partial index" if used else "sequential scan"
 
 
-def due_count(model, domain):
-    return env[model].search_count(domain)
-
-
 def run_escalations():
-    now = fields.Datetime.now()
-    domain = [("state", "=", "pending"), ("date_due", "<=", now)]
-    if not due_count("intervention.request.escalation", domain):
-        return False
-    env["intervention.request.escalation"]._cron_fire_due(batch_size=200)
-    return True
+    Escalation = env["intervention.request.escalation"]
+    return run_while_due(
+        Escalation._name,
+        lambda: Escalation._due_domain(fields.Datetime.now()),
+        lambda: Escalation._cron_fire_due(batch_size=200),
+    )
 
 
 def run_sla_statuses():
-    now = fields.Datetime.now()
-    domain = [("status", "=", "running"), ("date_at_risk", "<=", now)]
-    if not due_count("intervention.request.sla", domain):
-        return False
-    env["intervention.request.sla"]._cron_update_statuses(batch_size=200)
-    return True
+    Target = env["intervention.request.sla"]
+    return run_while_due(
+        Target._name,
+        lambda: [
+            ("status", "=", "running"),
+            ("date_at_risk", "<=", fields.Datetime.now()),
+        ],
+        lambda: Target._cron_update_statuses(batch_size=200),
+    )
+
+
+def statements_due_domain():
+    Statement = env["intervention.compliance.statement"]
+    return Statement._due_contracts_domain(env.company, previous_month_start(env))
+
+
+def run_statements():
+    return run_while_due(
+        "intervention.contract",
+        statements_due_domain,
+        env["intervention.compliance.statement"]._cron_send_monthly,
+    )
+
+
+def run_oncall_export():
+    Export = env["intervention.oncall.export"]
+    state = {"done": False}
+
+    def run():
+        if state["done"] or not Export._export_due(env.company):
+            return False
+        mails = env["mail.mail"].search_count([])
+        Export._cron_send_weekly()
+        state["done"] = True
+        sent = env["mail.mail"].search_count([]) - mails
+        print(f"    (after-hours file e-mails created: {sent})")
+        return True
+
+    return run
+
+
+def expiring_domain():
+    today = fields.Date.context_today(env["res.users"])
+    return [("state", "=", "active"), ("date_end", "<", today)]
+
+
+def run_expiry():
+    make_contracts_expire(cr, after_hours, expire=True)
+    return run_while_due(
+        "intervention.contract",
+        expiring_domain,
+        env["intervention.contract"]._cron_expire_contracts,
+    )
+
+
+def escalations_due_after():
+    """Escalation rows due once every action has run, by level: none is
+    expected (the levels 2 and 3 of a fired level 1 are planned 2 and 4
+    business hours after the deadline, which the SLA statuses action does
+    not move)."""
+    cr.execute(
+        """SELECT l.sequence, COUNT(*) FROM intervention_request_escalation e
+           JOIN intervention_escalation_level l ON l.id = e.level_id
+           WHERE e.state = 'pending' AND e.date_due <= %s
+           GROUP BY l.sequence ORDER BY l.sequence""",
+        [fields.Datetime.now()],
+    )
+    rows = cr.fetchall()
+    return ", ".join(f"level {seq}: {count:,}" for seq, count in rows) or "none"
+
+
+def prepare_size():
+    """Every size measures the same due rows of the contract actions:
+    statements of last month not sent, the weekly file not sent, the
+    after-hours contracts in force (made to expire just before the expiry
+    is measured)."""
+    reset_statements(cr, previous_month_start(env))
+    make_contracts_expire(cr, after_hours, expire=False)
+    env.company.intervention_oncall_export_email = "answering@bench.example"
+    env.company.intervention_oncall_export_date = False
+    env.flush_all()
+    cr.commit()
+    env.invalidate_all()
+    Contract = env["intervention.contract"]
+    return {
+        "statements": Contract.search_count(statements_due_domain()),
+        "export": Contract.search_count(
+            Contract._after_hours_domain(fields.Datetime.now())
+        ),
+        "expiring": len(after_hours),
+    }
 
 
 CRONS = [
-    ("escalation levels (_cron_fire_due)", "escalations", lambda: run_escalations),
-    ("SLA statuses (_cron_update_statuses)", "targets", lambda: run_sla_statuses),
+    ("escalation levels (_cron_fire_due)", "escalations", run_escalations),
+    ("SLA statuses (_cron_update_statuses)", "targets", run_sla_statuses),
     (
         "reminders (_cron_send_reminders)",
         "due",
@@ -281,13 +407,32 @@ CRONS = [
         ),
     ),
     ("daily digest (_cron_send_digest)", None, run_digest_once),
+    ("monthly statements (_cron_send_monthly)", "statements", run_statements),
+    ("weekly after-hours file (_cron_send_weekly)", "export", run_oncall_export),
+    ("contract expiry (_cron_expire_contracts)", "expiring", run_expiry),
 ]
 
 ladder = make_bench_ladder(env)
 calendars, policy, contracts = setup_contracts(env, ladder)
+# The statements' PDF (wkhtmltopdf) loads its stylesheet from report.url:
+# the shell serves no HTTP, so its own port refuses the connection at once
+# (rather than whatever listens on web.base.url's port 8069); each PDF is
+# rendered, without the stylesheet a server would have sent it.
+env["ir.config_parameter"].set_param(
+    "report.url", f"http://127.0.0.1:{config['http_port']}"
+)
+statement_contracts = make_statement_contracts(
+    env, calendars[0], policy, STATEMENTS, DUE
+)
+after_hours = make_after_hours_contracts(env, calendars[2], policy, CONTRACTS)
 cr.commit()
 due = DUE
 print("\n=== Scheduled actions benchmark ===")
+print(
+    f"Contract actions: {STATEMENTS} contracts with {DUE:,} requests received "
+    f"last month (statements due), {CONTRACTS} after-hours contracts (the "
+    "weekly file, then due to expire), beside the requests counted below."
+)
 created = orm_created = env["intervention.request"]
 for size in SIZES:
     if orm_created and FILL == "copy":
@@ -299,15 +444,18 @@ for size in SIZES:
         orm_created |= more
     created |= more
     # Due rows among the ORM-created requests (the copies are plain rows).
-    escalations, targets = make_due(orm_created, due)
+    escalations, targets, chosen = make_due(orm_created, due)
     park_all()
-    make_followup_due(orm_created, due)
+    make_followup_due(orm_created, due, chosen)
     counts = {"escalations": escalations, "targets": targets, "due": due}
+    counts.update(prepare_size())
     print(
         f"\n{len(created):,} requests ({len(more):,} {how} in {secs:.0f} s); "
         f"due now: {escalations:,} escalation rows, {targets:,} SLA targets, "
         f"{due:,} reminders, {due:,} closures, {due:,} resolved closures, "
-        f"{due:,} awaiting an answer (digest)"
+        f"{due:,} awaiting an answer (digest), {counts['statements']} statements, "
+        f"{counts['export']} contracts in the after-hours file, "
+        f"{counts['expiring']} contracts to expire"
     )
     for label, rows, make_function in CRONS:
         secs, queries, calls = measure(env, make_function())
@@ -321,4 +469,5 @@ for size in SIZES:
             f"{per_row}"
         )
     print(f"  daily digest search: {digest_plan()}")
+    print(f"  escalation rows due after the actions: {escalations_due_after()}")
     cr.commit()

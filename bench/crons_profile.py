@@ -3,7 +3,8 @@
 Run with: bench/run.sh crons_profile.py   (PROF_REQUESTS=3000 requests,
 PROF_DUE=60 due rows per action, or BENCH_REQUESTS and BENCH_DUE;
 PROF_ONLY=escalation,reminders,... to run some, PROF_TOP=14 statements
-listed)
+listed; PROF_PYTHON=1 also lists the Python functions taking the most time,
+cProfile's cumulative time, when the seconds are not in the queries)
 
 Makes PROF_DUE rows due for the escalation levels, the reminders, the
 automatic closures and the closures after the reopen window (as
@@ -15,7 +16,9 @@ the same database can be measured again, e.g. with an older checkout of the
 addon.
 """
 
+import cProfile
 import os
+import pstats
 import random
 import re
 import sys
@@ -45,6 +48,7 @@ TOTAL = int(os.environ.get("PROF_REQUESTS", os.environ.get("BENCH_REQUESTS", "30
 DUE = int(os.environ.get("PROF_DUE", os.environ.get("BENCH_DUE", "60")))
 ONLY = [name for name in os.environ.get("PROF_ONLY", "").split(",") if name]
 TOP = int(os.environ.get("PROF_TOP", "14"))
+PYTHON = bool(os.environ.get("PROF_PYTHON"))
 Request = env["intervention.request"]
 
 
@@ -110,9 +114,14 @@ with patch.object(IrCron, "_commit_progress", lambda *args, **kwargs: float("inf
         mails = env["mail.mail"].search_count([])
         statements.clear()
         queries, start = sql_db.sql_counter, time.perf_counter()
+        profiler = cProfile.Profile() if PYTHON else None
         with patch.object(sql_db.Cursor, "execute", counting_execute):
+            if profiler:
+                profiler.enable()
             run()
             env.flush_all()
+            if profiler:
+                profiler.disable()
         secs, queries = time.perf_counter() - start, sql_db.sql_counter - queries
         mails = env["mail.mail"].search_count([]) - mails
         print(
@@ -121,4 +130,6 @@ with patch.object(IrCron, "_commit_progress", lambda *args, **kwargs: float("inf
         )
         for text, count in statements.most_common(TOP):
             print(f"{count:6d}  {text}")
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(3 * TOP)
 cr.rollback()

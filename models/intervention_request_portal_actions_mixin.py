@@ -25,15 +25,18 @@ class InterventionRequestPortalActionsMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Client actions (G3, D2, B7, F2)
     # ------------------------------------------------------------------
-    def _portal_can_escalate(self, now=None):
+    def _portal_can_escalate(self, now=None, targets=None):
         """The client may chase the desk (D2) once a commitment is overdue:
         the request waits on us and one of its targets passed its deadline
-        unreached; at most once per ``PORTAL_ESCALATION_INTERVAL``."""
+        unreached; at most once per ``PORTAL_ESCALATION_INTERVAL``.
+        ``targets``: the request's SLA targets, when the caller has them."""
         self.ensure_one()
         now = now or fields.Datetime.now()
         if self.state not in PORTAL_ESCALATION_STATES:
             return False
-        overdue = self.sudo().sla_ids.filtered(
+        if targets is None:
+            targets = self.sudo().sla_ids
+        overdue = targets.filtered(
             lambda t: not t.date_reached and t.deadline and t.deadline < now
         )
         if not overdue:

@@ -1,10 +1,13 @@
 import re
 from datetime import timedelta
 
+import babel.dates
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import format_datetime, plaintext2html, single_email_re
+from odoo.tools import format_datetime, plaintext2html, posix_to_ldml, single_email_re
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools import business_time
 from .intervention_request_clock_mixin import TARGET_ORDER
@@ -359,20 +362,42 @@ class InterventionRequestPortalMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # What the request page shows (G3)
     # ------------------------------------------------------------------
-    def _portal_deadlines(self):
-        """The request's SLA targets in the client's terms: what we committed
-        to, by when, and how it stands."""
-        self.ensure_one()
-        labels = {
-            "take_in_charge": self.env._("Taken in charge"),
-            "workaround": self.env._("Workaround"),
-            "resolution": self.env._("Resolution"),
-            "onsite": self.env._("Technician on site"),
+    @api.model
+    def _portal_datetime_formatter(self):
+        """A function giving a datetime as the portal pages' ``t-field`` and
+        ``datetime`` widget show it (``ir.qweb.field.datetime``: the user's
+        language and time zone), with the language, locale and pattern
+        looked up once for a page rather than once per value (80 rows of
+        the list, two dates each)."""
+        lang = get_lang(self.env)
+        locale = babel_locale_parse(lang.code)
+        pattern = posix_to_ldml(f"{lang.date_format} {lang.time_format}", locale=locale)
+        tz = self.env.tz
+
+        def format_value(value):
+            if not value:
+                return ""
+            local = pytz.utc.localize(value, is_dst=False).astimezone(tz)
+            return babel.dates.format_datetime(local, format=pattern, locale=locale)
+
+        return format_value
+
+    @api.model
+    def _portal_selection_labels(self, *field_names):
+        """{field name: {value: label}} of selection fields, in the user's
+        language, as ``t-field`` shows them."""
+        return {
+            name: dict(self._fields[name]._description_selection(self.env))
+            for name in field_names
         }
-        rows = []
+
+    def _portal_sla_targets(self):
+        """The request's SLA targets, in the order of the commitments, with
+        what the page shows of them."""
+        self.ensure_one()
         # One query for the columns shown (the one2many would search, then
         # read every column, joined to the request for its order).
-        targets = (
+        return (
             self.env["intervention.request.sla"]
             .sudo()
             .search_fetch(
@@ -388,6 +413,21 @@ class InterventionRequestPortalMixin(models.AbstractModel):
                 )
             )
         )
+
+    def _portal_deadlines(self, targets=None):
+        """The request's SLA targets in the client's terms: what we committed
+        to, by when, and how it stands. ``targets``: those of
+        ``_portal_sla_targets``, when the caller has them."""
+        self.ensure_one()
+        labels = {
+            "take_in_charge": self.env._("Taken in charge"),
+            "workaround": self.env._("Workaround"),
+            "resolution": self.env._("Resolution"),
+            "onsite": self.env._("Technician on site"),
+        }
+        rows = []
+        if targets is None:
+            targets = self._portal_sla_targets()
         for target in targets:
             status, css = self._portal_deadline_status(target)
             rows.append(

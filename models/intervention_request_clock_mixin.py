@@ -227,19 +227,8 @@ class InterventionRequestClockMixin(models.AbstractModel):
 
     def _transition_clocks(self, target, previous, when):
         """The one SLA sync (and escalation planning) of a transition, after
-        the freezes it opened or closed.
-
-        Closing a resolved request moves no clock and is not synced (the
-        bulk of the closures after the reopen window): the solved states
-        count the same reached dates (``_sla_reached``), resolving closed the
-        freezes and cancelled the pending escalations, and a target's status
-        reads no state but cancelled or rejected; a deadline passing
-        meanwhile is the SLA statuses action's, as for a resolved request."""
-        solved = self.filtered(
-            lambda r: r.state in SOLVED_STATES and previous.get(r.id) in SOLVED_STATES
-        )
-        moving = self - solved
-        moving.with_context(**{SLA_DEFERRED_CONTEXT_KEY: False})._sla_sync()
+        the freezes it opened or closed."""
+        self.with_context(**{SLA_DEFERRED_CONTEXT_KEY: False})._sla_sync()
 
     def _sla_sync(self):
         """Bring the SLA targets and the out-of-hours freeze of these requests

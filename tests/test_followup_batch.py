@@ -275,8 +275,12 @@ class TestFollowupBatch(InterventionCommon):
         own reminder, its requester the e-mail in their language, the chatter
         the e-mail's status; the mail queue is triggered to send them now."""
         english, french, other = self._three_requests()
+        (english | french | other).sudo().access_token = False
         self.env["ir.cron.trigger"].search([]).unlink()
         self._run_reminders()
+        self.assertEqual(
+            len({english.access_token, french.access_token, other.access_token}), 3
+        )
         for request, contact, subject in (
             (english, self.contact, "Reminder 1: we are waiting for your answer"),
             (french, self.contact_fr, "Relance 1\xa0: nous attendons votre réponse"),
@@ -297,6 +301,10 @@ class TestFollowupBatch(InterventionCommon):
                 self.assertEqual(mail.recipient_ids, contact)
                 self.assertEqual(mail.state, "outgoing")
                 self.assertIn(request.name, mail.body_html)
+                # The e-mail's "View" button opens the request with its own
+                # token, given in the same run to the requests without one.
+                self.assertTrue(request.access_token)
+                self.assertIn(f"access_token={request.access_token}", mail.body_html)
                 notification = message.notification_ids
                 self.assertEqual(notification.res_partner_id, contact)
                 self.assertEqual(notification.notification_type, "email")

@@ -1,8 +1,12 @@
 """Set-up shared by the benchmarks (imported from scripts run by run.sh)."""
 
+import os
 import random
 import time
+from collections import defaultdict
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -344,9 +348,32 @@ def timed_create(env, values, batch):
 
 
 def measure(env, function):
-    """Run ``function`` until it returns a falsy value; (seconds, queries, calls)."""
+    """Run ``function`` until it returns a falsy value; (seconds, queries, calls).
+    With BENCH_SLOW=N, also prints the N SQL statements that took the most
+    time in all (their first words, count, seconds): where the seconds go
+    when the queries stay the same at every size."""
+    slow = int(os.environ.get("BENCH_SLOW", "0"))
+    timings = defaultdict(lambda: [0, 0.0])
+    original = sql_db.Cursor.execute
+
+    def timed_execute(cursor, query, params=None, log_exceptions=True):
+        start = time.perf_counter()
+        try:
+            return original(cursor, query, params, log_exceptions)
+        finally:
+            timing = timings[" ".join(str(query).split())[:110]]
+            timing[0] += 1
+            timing[1] += time.perf_counter() - start
+
     queries_before, t0, calls = sql_db.sql_counter, time.perf_counter(), 0
-    while function():
-        calls += 1
+    timer = patch.object(sql_db.Cursor, "execute", timed_execute)
+    with timer if slow else nullcontext():
+        while function():
+            calls += 1
     env.invalidate_all()
-    return time.perf_counter() - t0, sql_db.sql_counter - queries_before, calls
+    elapsed = time.perf_counter() - t0
+    for statement, (count, seconds) in sorted(
+        timings.items(), key=lambda item: -item[1][1]
+    )[:slow]:
+        print(f"      {seconds:6.3f} s {count:5} x {statement}")
+    return elapsed, sql_db.sql_counter - queries_before, calls

@@ -12,7 +12,14 @@ SCRIPT="${1:?usage: bench/run.sh SCRIPT.py}"
 [ -f "$REPO_DIR/bench/$SCRIPT" ] || die "No bench/$SCRIPT."
 prepare_all >/dev/null
 DB="ir_bench_$$"
-cleanup() { dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$DB" 2>/dev/null || true; }
+# BENCH_KEEP_DB=1 keeps the scratch database, to look into it afterwards.
+cleanup() {
+    if [ -n "${BENCH_KEEP_DB:-}" ]; then
+        say "Kept the scratch database $DB (dropdb $DB when done)"
+        return
+    fi
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$IR_DB_USER" --if-exists "$DB" 2>/dev/null || true
+}
 trap cleanup EXIT
 MODULES="$ADDON_NAME"
 ADDONS_PATH="$ODOO_SRC/addons,$ADDONS_LINK_DIR"

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -38,14 +39,34 @@ class InterventionOncallExport(models.AbstractModel):
         )
 
     @api.model
-    def _row(self, contract):
+    def _equipment_by_client(self, contracts):
+        """{client id: equipment} of the contracts that list no equipment:
+        the equipment of the client and its contacts, found in one search
+        for all of them (``child_of``), each item given to the clients above
+        its owner (up its ``parent_id`` chain)."""
+        Equipment = self.env["intervention.equipment"]
+        clients = contracts.filtered(lambda c: not c.equipment_line_ids).partner_id
+        by_client = defaultdict(Equipment.browse)
+        if not clients:
+            return by_client
+        client_ids = set(clients.ids)
+        for item in Equipment.search([("partner_id", "child_of", clients.ids)]):
+            partner = item.partner_id
+            while partner:
+                if partner.id in client_ids:
+                    by_client[partner.id] |= item
+                partner = partner.parent_id
+        return by_client
+
+    @api.model
+    def _row(self, contract, equipment_by_client):
         client = contract.partner_id
         address = ", ".join(
             part for part in (client.street, client.zip, client.city) if part
         )
-        equipment = contract.equipment_line_ids.equipment_id or self.env[
-            "intervention.equipment"
-        ].search([("partner_id", "child_of", client.id)])
+        equipment = (
+            contract.equipment_line_ids.equipment_id or equipment_by_client[client.id]
+        )
         types = dict(
             contract._fields["oncall_client_type"]._description_selection(self.env)
         )
@@ -69,32 +90,38 @@ class InterventionOncallExport(models.AbstractModel):
 
     @api.model
     def _rows(self, company, when=None):
-        return [self._row(contract) for contract in self._contracts(company, when)]
+        contracts = self._contracts(company, when)
+        equipment_by_client = self._equipment_by_client(contracts)
+        return [self._row(contract, equipment_by_client) for contract in contracts]
 
     @api.model
-    def _build_csv(self, company, when=None):
+    def _build_csv(self, company, when=None, rows=None):
         """The file as CSV bytes (UTF-8 with BOM, for spreadsheets), formulas
-        neutralised by the same writer as the portal export."""
-        return spreadsheet.to_csv(self._headers(), self._rows(company, when), ";")
+        neutralised by the same writer as the portal export. ``rows``: the
+        rows already built (``_rows``), else built here."""
+        if rows is None:
+            rows = self._rows(company, when)
+        return spreadsheet.to_csv(self._headers(), rows, ";")
 
     @api.model
-    def _build_xlsx(self, company, when=None):
+    def _build_xlsx(self, company, when=None, rows=None):
         """The file as XLSX bytes, one sheet with a bold header row."""
+        if rows is None:
+            rows = self._rows(company, when)
         return spreadsheet.to_xlsx(
-            self._headers(),
-            self._rows(company, when),
-            self.env._("After-hours Clients"),
+            self._headers(), rows, self.env._("After-hours Clients")
         )
 
     @api.model
     def _make_attachments(self, company, when=None):
         day = fields.Date.context_today(self)
         base = f"after_hours_clients_{day.isoformat()}"
+        rows = self._rows(company, when)  # built once for both files
         files = [
-            (f"{base}.csv", self._build_csv(company, when), "text/csv"),
+            (f"{base}.csv", self._build_csv(company, rows=rows), "text/csv"),
             (
                 f"{base}.xlsx",
-                self._build_xlsx(company, when),
+                self._build_xlsx(company, rows=rows),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
         ]

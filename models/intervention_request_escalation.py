@@ -35,7 +35,8 @@ class InterventionRequestEscalation(models.Model):
 
     _name = "intervention.request.escalation"
     _description = "Request Escalation"
-    _order = "request_id, date_due, id"
+    # By the request's id, not its own order (see intervention.request.sla).
+    _order = "request_id.id desc, date_due, id"
 
     request_id = fields.Many2one(
         "intervention.request", required=True, ondelete="cascade", index=True
@@ -192,7 +193,7 @@ class InterventionRequestEscalation(models.Model):
         domain = Domain(self._due_domain(now)) & Failure._blocked_domain(
             "escalation", self._name, now
         )
-        rows = self.search(domain, limit=batch_size)
+        rows = self.search(domain, limit=batch_size, order="date_due, id")
         locked = rows.try_lock_for_update()
         locked.invalidate_recordset()
         done = Failure._run_each(

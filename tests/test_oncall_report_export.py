@@ -7,6 +7,7 @@ import openpyxl
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .oncall_common import OncallCommon
@@ -145,6 +146,30 @@ class TestOncallExport(OncallCommon):
         self.assertEqual(
             by_client["Famille Dupont"]["Client Type"], "Individual client, 7/7 option"
         )
+
+    def test_equipment_type_of_the_client_and_its_contacts(self):
+        """A contract that lists no equipment shows the types of its client's
+        equipment and of its contacts', not another client's; a contract
+        that lists equipment shows those only."""
+        Equipment = self.env["intervention.equipment"]
+        Equipment.create(
+            {
+                "name": "Lift",
+                "category": "Lift",
+                "partner_id": self.residence_contact.id,
+            }
+        )
+        Equipment.create(
+            {"name": "Heat pump", "category": "Heat pump", "partner_id": self.dupont.id}
+        )
+        self.contract_individual.equipment_line_ids = [
+            Command.create({"equipment_id": self.gas_boiler.id})
+        ]
+        content = self.Export._build_csv(self.company, datetime(2026, 3, 10, 12))
+        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+        types = {row[0]: row[5] for row in rows[1:]}
+        self.assertEqual(types["Résidence Les Pins"], "Boiler room, Lift")
+        self.assertEqual(types["Famille Dupont"], "Individual gas boiler")
 
     def test_expired_contract_left_out(self):
         content = self.Export._build_csv(self.company, datetime(2027, 2, 1, 12))

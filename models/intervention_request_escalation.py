@@ -264,11 +264,13 @@ class InterventionRequestEscalation(models.Model):
     def _notify_fired(self, fired):
         """Record the recipients of the fired rows ``fired`` ([(row, users)])
         (one write per group of rows with the same users), notify them by
-        activity and e-mail and log a note on each request, in batch: one
+        activity and e-mail and say it on each request, in batch: one
         insert of all the activities, each template rendered once for all
-        its requests, the notes logged together. A request with two levels
-        due at once gets both, in two rounds (one message per request and
-        round)."""
+        its requests, the notes logged together. The summary (level, who was
+        notified) ends the level's e-mail, itself a note on the request;
+        a level without an e-mail template logs it as a note of its own.
+        A request with two levels due at once gets both, in two rounds (one
+        message per request and round)."""
         if not fired:
             return
         by_users = defaultdict(list)
@@ -281,6 +283,7 @@ class InterventionRequestEscalation(models.Model):
         activities = []
         for rows in self._rounds(fired):
             notes, posts, extra = {}, defaultdict(dict), defaultdict(list)
+            summaries = {}
             for row, users in rows:
                 level, request = row.level_id, row.request_id
                 summary = self.env._(
@@ -293,29 +296,33 @@ class InterventionRequestEscalation(models.Model):
                     for user in users
                     if level.activity_type_id
                 ]
-                template = level.mail_template_id
-                if template:
-                    posts[template][request.id] = users.partner_id.ids
-                    if level.email_to:
-                        extra[template, level.email_to].append(request.id)
-                notes[request.id] = Markup("%s<br/>%s") % (
+                note = Markup("%s<br/>%s") % (
                     summary,
                     self.env._(
                         "Notified: %(names)s",
                         names=", ".join(users.mapped("name")) or level.email_to or "-",
                     ),
                 )
+                template = level.mail_template_id
+                if template:
+                    posts[template][request.id] = users.partner_id.ids
+                    summaries[request.id] = note
+                    if level.email_to:
+                        extra[template, level.email_to].append(request.id)
+                else:
+                    notes[request.id] = note
             Request = self.env["intervention.request"]
             for template, partners in posts.items():
                 Request.browse(list(partners))._post_template_batch(
-                    template, "mail.mt_note", partners
+                    template, "mail.mt_note", partners, body_suffixes=summaries
                 )
             for (template, email_to), request_ids in extra.items():
                 template.send_mail_batch(
                     request_ids,
                     email_values={"email_to": email_to, "recipient_ids": []},
                 )
-            Request.browse(list(notes))._message_log_batch(notes)
+            if notes:
+                Request.browse(list(notes))._message_log_batch(notes)
         if activities and not self.env.context.get("mail_activity_automation_skip"):
             self.env["mail.activity"].create(activities)
 

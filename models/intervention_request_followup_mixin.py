@@ -1,6 +1,8 @@
 import logging
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
@@ -551,7 +553,9 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
             {request.id: request.requester_id.ids for request in self},
         )
 
-    def _post_template_batch(self, template, subtype_xmlid, partner_ids=None):
+    def _post_template_batch(
+        self, template, subtype_xmlid, partner_ids=None, body_suffixes=None
+    ):
         """Post ``template`` on each request, as ``message_post_with_source``
         does, but rendered for all the requests at once (subject, body,
         sender and recipients: one pass per field and language, where
@@ -562,7 +566,9 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
         a single message is sent after the commit, as ``message_post`` does.
         ``partner_ids`` ({request id: partner ids}), when given, are the
         recipients, as with ``message_post_with_source(partner_ids=...)``;
-        otherwise the template's. Returns the messages."""
+        otherwise the template's. ``body_suffixes`` ({request id: Markup}),
+        when given, are paragraphs added at the end of each rendered body.
+        Returns the messages."""
         messages = self.env["mail.message"]
         if not template or not self:
             return messages
@@ -604,8 +610,15 @@ class InterventionRequestFollowupMixin(models.AbstractModel):
                 if partner_ids is None
                 else partner_ids.get(request.id, ())
             )
+            body = values.get("body_html") or ""
+            if body_suffixes and request.id in body_suffixes:
+                # The rendered body is the template's output, already escaped.
+                body = Markup("%s<p>%s</p>") % (
+                    Markup(body),
+                    body_suffixes[request.id],
+                )
             values_by_id[request.id] = {
-                "body": values.get("body_html") or "",
+                "body": body,
                 "subject": values.get("subject"),
                 "email_from": values["email_from"],
                 "author_id": authors[values["email_from"]],

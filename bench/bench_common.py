@@ -112,6 +112,80 @@ def make_calendar(env, name, days, hours):
     )
 
 
+def make_open_calls(env, agencies, client, count, due):
+    """``count`` open after-hours calls of ``client``, routed in turn to the
+    technician on duty of each of ``agencies``: ``due`` ones unanswered
+    past their escalation delay, the others not yet. Created 1,000 at a
+    time."""
+    now = fields.Datetime.now()
+    values = []
+    for n in range(count):
+        agency = agencies[n % len(agencies)]
+        shift = agency._shift_at("1", now)
+        values.append(
+            {
+                "date_call": now - timedelta(minutes=45),
+                "partner_id": client.id,
+                "agency_id": agency.id,
+                "caller_name": f"Caller {n}",
+                "description": "No heating",
+                "state": "open",
+                "outcome": "call_technician",
+                "callee_id": shift.user_id.id,
+                "callee_shift_id": shift.id,
+                "date_due": now - timedelta(minutes=45),
+                "date_next_escalation": now
+                + (timedelta(minutes=-15) if due else timedelta(hours=2)),
+            }
+        )
+    calls = env["intervention.oncall.call"]
+    for offset in range(0, count, 1000):
+        calls |= calls.create(values[offset : offset + 1000])
+        env.flush_all()
+    return calls
+
+
+def make_oncall_agencies(env, count, windows=False):
+    """The on-call benchmarks' people and agencies: a Mon-Fri 9-18
+    calendar, five users per agency (three technicians, then a regional
+    manager, then the agency's manager), a general manager named as the
+    company's direction, and ``count`` agencies on that calendar; with
+    ``windows``, each agency's evening (18-22) and day-duty (8-20) windows.
+    Returns (users, agencies)."""
+    business = make_calendar(env, "Mon-Fri 9-18", "01234", [(9, 18)])
+    users = env["res.users"].create(
+        [
+            {
+                "name": f"Tech {i:03d}",
+                "login": f"bench_tech_{i}",
+                "email": f"t{i}@b.example",
+            }
+            for i in range(count * 5)
+        ]
+    )
+    director = env["res.users"].create(
+        {"name": "General Manager", "login": "bench_direction", "email": "gm@b.example"}
+    )
+    env.company.intervention_oncall_direction_id = director
+    window_ids = [
+        (0, 0, {"oncall_type": "evening", "hour_from": 18, "hour_to": 22}),
+        (0, 0, {"oncall_type": "day_duty", "hour_from": 8, "hour_to": 20}),
+    ]
+    agencies = env["intervention.agency"].create(
+        [
+            {
+                "name": f"Agency {i:03d}",
+                "email": f"agency{i}@bench.example",
+                "resource_calendar_id": business.id,
+                "manager_id": users[i * 5 + 4].id,
+                **({"window_ids": window_ids} if windows else {}),
+            }
+            for i in range(count)
+        ]
+    )
+    return users, agencies
+
+
 def add_french_holidays(env):
     env["resource.calendar.leaves"].create(
         [

@@ -253,20 +253,26 @@ def run_followup(method, state, date_field):
     )
 
 
-def run_digest_once():
+def run_once(action, label, due=lambda: True):
+    """A measured function running ``action`` once, while ``due()``, and
+    printing the e-mails it created (``label``)."""
     state = {"done": False}
 
     def run():
-        if state["done"]:
+        if state["done"] or not due():
             return False
         mails = env["mail.mail"].search_count([])
-        env["intervention.request"]._cron_send_digest()
+        action()
         state["done"] = True
         sent = env["mail.mail"].search_count([]) - mails
-        print(f"    (digest e-mails created: {sent})")
+        print(f"    ({label} e-mails created: {sent})")
         return True
 
     return run
+
+
+def run_digest_once():
+    return run_once(env["intervention.request"]._cron_send_digest, "digest")
 
 
 def analyze_tables():
@@ -338,19 +344,11 @@ def run_statements():
 
 def run_oncall_export():
     Export = env["intervention.oncall.export"]
-    state = {"done": False}
-
-    def run():
-        if state["done"] or not Export._export_due(env.company):
-            return False
-        mails = env["mail.mail"].search_count([])
-        Export._cron_send_weekly()
-        state["done"] = True
-        sent = env["mail.mail"].search_count([]) - mails
-        print(f"    (after-hours file e-mails created: {sent})")
-        return True
-
-    return run
+    return run_once(
+        Export._cron_send_weekly,
+        "after-hours file",
+        due=lambda: Export._export_due(env.company),
+    )
 
 
 def expiring_domain():

@@ -38,7 +38,12 @@ from odoo import fields, sql_db
 from odoo.tools import SQL
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
-from bench_common import add_french_holidays, make_calendar, quiet_env
+from bench_common import (
+    add_french_holidays,
+    make_oncall_agencies,
+    make_open_calls,
+    quiet_env,
+)
 
 AGENCIES = int(os.environ.get("BENCH_AGENCIES", "20"))
 DUE_CALLS = int(os.environ.get("BENCH_DUE_CALLS", "1000"))
@@ -67,36 +72,7 @@ def report(label, rows, secs, queries, unit="row"):
 # Agencies and people
 # ----------------------------------------------------------------------
 add_french_holidays(env)
-business = make_calendar(env, "Mon-Fri 9-18", "01234", [(9, 18)])
-users = env["res.users"].create(
-    [
-        {
-            "name": f"Tech {i:03d}",
-            "login": f"bench_tech_{i}",
-            "email": f"t{i}@b.example",
-        }
-        for i in range(AGENCIES * 5)
-    ]
-)
-director = env["res.users"].create(
-    {"name": "General Manager", "login": "bench_direction", "email": "gm@b.example"}
-)
-env.company.intervention_oncall_direction_id = director
-agencies = env["intervention.agency"].create(
-    [
-        {
-            "name": f"Agency {i:03d}",
-            "email": f"agency{i}@bench.example",
-            "resource_calendar_id": business.id,
-            "manager_id": users[i * 5 + 4].id,
-            "window_ids": [
-                (0, 0, {"oncall_type": "evening", "hour_from": 18, "hour_to": 22}),
-                (0, 0, {"oncall_type": "day_duty", "hour_from": 8, "hour_to": 20}),
-            ],
-        }
-        for i in range(AGENCIES)
-    ]
-)
+users, agencies = make_oncall_agencies(env, AGENCIES, windows=True)
 cr.commit()
 today = fields.Date.context_today(env["res.users"])
 monday = today - timedelta(days=today.weekday())
@@ -269,32 +245,7 @@ def add_closed_calls(first, last):
 def add_open_calls(count, due):
     """Open after-hours calls routed to the technician on duty: ``due`` ones
     unanswered past their escalation delay, the others not yet."""
-    now = fields.Datetime.now()
-    values = []
-    for n in range(count):
-        agency = agencies[n % AGENCIES]
-        shift = agency._shift_at("1", now)
-        values.append(
-            {
-                "date_call": now - timedelta(minutes=45),
-                "partner_id": client.id,
-                "agency_id": agency.id,
-                "caller_name": f"Caller {n}",
-                "description": "No heating",
-                "state": "open",
-                "outcome": "call_technician",
-                "callee_id": shift.user_id.id,
-                "callee_shift_id": shift.id,
-                "date_due": now - timedelta(minutes=45),
-                "date_next_escalation": now
-                + (timedelta(minutes=-15) if due else timedelta(hours=2)),
-            }
-        )
-    calls = env["intervention.oncall.call"]
-    for offset in range(0, count, 1000):
-        calls |= calls.create(values[offset : offset + 1000])
-        env.flush_all()
-    return calls
+    return make_open_calls(env, agencies, client, count, due)
 
 
 def due_domain():

@@ -34,7 +34,7 @@ from odoo import fields, sql_db
 from odoo.addons.base.models.ir_cron import IrCron
 
 sys.path.insert(0, os.environ["BENCH_DIR"])
-from bench_common import make_calendar, quiet_env
+from bench_common import make_oncall_agencies, make_open_calls, quiet_env
 
 AGENCIES = int(os.environ.get("PROF_AGENCIES", "20"))
 DUE = int(os.environ.get("PROF_DUE", "100"))
@@ -43,32 +43,7 @@ PROFILE = os.environ.get("PROF_PY", "")
 cron_env = env
 env = quiet_env(env)
 cr = env.cr
-business = make_calendar(env, "Mon-Fri 9-18", "01234", [(9, 18)])
-users = env["res.users"].create(
-    [
-        {
-            "name": f"Tech {i:03d}",
-            "login": f"bench_tech_{i}",
-            "email": f"t{i}@b.example",
-        }
-        for i in range(AGENCIES * 5)
-    ]
-)
-director = env["res.users"].create(
-    {"name": "General Manager", "login": "bench_direction", "email": "gm@b.example"}
-)
-env.company.intervention_oncall_direction_id = director
-agencies = env["intervention.agency"].create(
-    [
-        {
-            "name": f"Agency {i:03d}",
-            "email": f"agency{i}@bench.example",
-            "resource_calendar_id": business.id,
-            "manager_id": users[i * 5 + 4].id,
-        }
-        for i in range(AGENCIES)
-    ]
-)
+users, agencies = make_oncall_agencies(env, AGENCIES)
 now = fields.Datetime.now()
 Shift = env["intervention.oncall.shift"]
 Shift.create(
@@ -85,25 +60,7 @@ Shift.create(
     ]
 )
 client = env["res.partner"].create({"name": "Bench client", "is_company": True})
-values = []
-for n in range(DUE):
-    agency = agencies[n % AGENCIES]
-    shift = agency._shift_at("1", now)
-    values.append(
-        {
-            "date_call": now - timedelta(minutes=45),
-            "partner_id": client.id,
-            "agency_id": agency.id,
-            "caller_name": f"Caller {n}",
-            "state": "open",
-            "outcome": "call_technician",
-            "callee_id": shift.user_id.id,
-            "callee_shift_id": shift.id,
-            "date_due": now - timedelta(minutes=45),
-            "date_next_escalation": now - timedelta(minutes=15),
-        }
-    )
-calls = env["intervention.oncall.call"].create(values)
+calls = make_open_calls(env, agencies, client, DUE, due=True)
 env.flush_all()
 cr.commit()
 Call = cron_env["intervention.oncall.call"]

@@ -396,7 +396,7 @@ class InterventionRequestPortalMixin(models.AbstractModel):
         what the page shows of them."""
         self.ensure_one()
         # One query for the columns shown (the one2many would search, then
-        # read every column, joined to the request for its order).
+        # read every column).
         return (
             self.env["intervention.request.sla"]
             .sudo()
